@@ -1,0 +1,1 @@
+"""Lentera: a public library's staff-training programme, end to end."""

@@ -1,0 +1,113 @@
+"""The audit log: every write with business meaning records who did what to which object.
+
+Services call ``audit_record`` inside their transaction. ``snapshot`` and ``changed``
+produce the before/after pairs kept in ``AuditEntry.changes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
+
+from lentera.accounts.models import AuditEntry, Library
+
+# Human labels for the action codes, shown in the coordinator's audit log.
+ACTION_LABELS: dict[str, Any] = {
+    "library.update": _("Library settings changed"),
+    "user.create": _("Person added"),
+    "user.update": _("Profile changed"),
+    "membership.grant": _("Role granted"),
+    "membership.revoke": _("Role revoked"),
+    "programme.create": _("Programme created"),
+    "programme.update": _("Programme changed"),
+    "objective.create": _("Objective created"),
+    "objective.update": _("Objective changed"),
+    "module.create": _("Module created"),
+    "module.update": _("Module changed"),
+    "competency.create": _("Competency unit added"),
+    "competency.update": _("Competency unit changed"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "name") and hasattr(value, "url"):  # a file field
+        return value.name or ""
+    return str(value)
+
+
+def snapshot(obj: Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields`` on ``obj``, as JSON-safe plain values."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields whose value differs."""
+    return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+
+
+def audit_record(
+    *,
+    actor: Any,
+    library: Library | None,
+    action: str,
+    obj: Model | None = None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        library=library,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=changes or {},
+    )
+
+
+def update_with_audit(
+    *,
+    actor: Any,
+    library: Library | None,
+    obj: Model,
+    action: str,
+    fields: dict[str, Any],
+    allowed: Iterable[str],
+    m2m: dict[str, Iterable[Model]] | None = None,
+) -> Model:
+    """Set ``fields`` (and many-to-many ``m2m``) on ``obj``, validate, save, and audit what changed.
+
+    Call inside the service's transaction. Raises ``ValueError`` for a field outside ``allowed``.
+    """
+    allowed = tuple(allowed)
+    unknown = (set(fields) | set(m2m or {})) - set(allowed)
+    if unknown:
+        raise ValueError(f"fields not allowed here: {sorted(unknown)}")
+    plain_fields = [name for name in allowed if name not in (m2m or {})]
+    before = snapshot(obj, plain_fields)
+    before_m2m = {name: sorted(str(o) for o in getattr(obj, name).all()) for name in (m2m or {})}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    diff = changed(before, snapshot(obj, plain_fields))
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+        after = sorted(str(o) for o in values)
+        if after != before_m2m[name]:
+            diff[name] = [before_m2m[name], after]
+    if diff:
+        audit_record(actor=actor, library=library, action=action, obj=obj, changes=diff)
+    return obj

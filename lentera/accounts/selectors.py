@@ -1,0 +1,103 @@
+"""Reads for accounts. Access checks for libraries, people and the audit log live here."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from lentera.accounts.models import AuditEntry, Library, Membership, Role, User
+from lentera.lib.tenancy import scoped
+
+if TYPE_CHECKING:
+    from lentera.accounts.access import LibraryAccess
+
+
+def membership_roles_by_library(*, user: Any) -> dict[int, tuple[Library, frozenset[str]]]:
+    """Every library where ``user`` has an active role, with the set of roles, in one query."""
+    result: dict[int, tuple[Library, set[str]]] = {}
+    for membership in Membership.objects.filter(user=user, is_active=True).select_related("library"):
+        result.setdefault(membership.library_id, (membership.library, set()))[1].add(membership.role)
+    return {pk: (library, frozenset(roles)) for pk, (library, roles) in result.items()}
+
+
+def libraries_for_user(*, user: Any) -> list[tuple[Library, list[str]]]:
+    rows = membership_roles_by_library(user=user).values()
+    return sorted(((lib, sorted(roles)) for lib, roles in rows), key=lambda row: row[0].name)
+
+
+def library_get_for_user(*, access: LibraryAccess, for_write: bool = False) -> Library:
+    """The current library; writing its settings is for coordinators only."""
+    if access.library is None:
+        raise PermissionDenied
+    if for_write and not access.is_coordinator:
+        raise PermissionDenied
+    return access.library
+
+
+def library_role_counts(*, library: Library) -> dict[str, int]:
+    """How many active people hold each role in ``library`` (one query)."""
+    rows = (
+        scoped(Membership, library)
+        .filter(is_active=True)
+        .values("role")
+        .annotate(n=Count("user_id", distinct=True))
+    )
+    counts = {role: 0 for role in Role.values}
+    counts.update({row["role"]: row["n"] for row in rows})
+    return counts
+
+
+def library_people(*, access: LibraryAccess, role: str = "", query: str = "") -> QuerySet[User]:
+    """People of the current library with their memberships there (coordinator only)."""
+    if not access.is_coordinator:
+        raise PermissionDenied
+    memberships = scoped(Membership, access.library).filter(is_active=True)
+    if role:
+        memberships = memberships.filter(role=role)
+    people = User.objects.filter(pk__in=memberships.values("user_id"))
+    if query:
+        people = people.filter(
+            Q(full_name__icontains=query) | Q(username__icontains=query) | Q(email__icontains=query) | Q(nip=query)
+        )
+    return people.select_related("functional_level").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=scoped(Membership, access.library).filter(is_active=True),
+            to_attr="library_memberships",
+        )
+    )
+
+
+def person_get_for_user(*, access: LibraryAccess, pk: int) -> User:
+    """A person of the current library, for its coordinator; 404 for anyone else's."""
+    from django.http import Http404
+
+    if not access.is_coordinator:
+        raise PermissionDenied
+    person = (
+        User.objects.filter(pk=pk, memberships__library=access.library)
+        .select_related("functional_level")
+        .distinct()
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def person_memberships(*, access: LibraryAccess, person: User) -> QuerySet[Membership]:
+    return scoped(Membership, access.library).filter(user=person).order_by("role")
+
+
+def audit_entries(*, access: LibraryAccess, action: str = "", actor_query: str = "") -> QuerySet[AuditEntry]:
+    """The current library's audit log (coordinator only), newest first."""
+    if not access.is_coordinator:
+        raise PermissionDenied
+    entries = scoped(AuditEntry, access.library).select_related("actor")
+    if action:
+        entries = entries.filter(action=action)
+    if actor_query:
+        entries = entries.filter(Q(actor__full_name__icontains=actor_query) | Q(actor__username=actor_query))
+    return entries

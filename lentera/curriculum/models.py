@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lentera.accounts.models import Library
+
+skkni_code_validator = RegexValidator(
+    regex=r"^[A-Z]\.\d{2}[A-Z]{3}\d{2}\.\d{3}\.\d$",
+    message=_("An SKKNI unit code looks like R.91PRP02.021.1."),
+)
+
+
+class KeyFunction(models.Model):
+    """One of the seven key functions of the library SKKNI (Kepmenaker 236/2019). Shared seed data."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    name_en = models.CharField(_("name in English"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("SKKNI key function")
+        verbose_name_plural = _("SKKNI key functions")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Competency(models.Model):
+    """A competency unit the library trains for: an SKKNI unit (with its code) or a local one."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    key_function = models.ForeignKey(
+        KeyFunction, verbose_name=_("key function"), on_delete=models.PROTECT, related_name="competencies"
+    )
+    code = models.CharField(_("unit code"), max_length=20, blank=True, validators=[skkni_code_validator])
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["key_function__number", "code", "title"]
+        verbose_name = _("competency unit")
+        verbose_name_plural = _("competency units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library", "code"], condition=~models.Q(code=""), name="curriculum_competency_code_unique"
+            ),
+            models.UniqueConstraint(fields=["library", "title"], name="curriculum_competency_title_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}" if self.code else self.title
+
+
+class Programme(models.Model):
+    """A yearly training programme of one library."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ARCHIVED = "archived", _("Archived")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.UniqueConstraint(fields=["library", "year", "title"], name="curriculum_programme_unique_title"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100), name="curriculum_programme_year_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["library", "-year"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+
+class Objective(models.Model):
+    """One objective of a programme, mapped to the competencies that reach it."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="objectives"
+    )
+    code = models.CharField(_("label"), max_length=5, help_text=_("Short label such as a, b, c or d."))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    competencies = models.ManyToManyField(
+        Competency, verbose_name=_("competencies"), blank=True, related_name="objectives"
+    )
+
+    class Meta:
+        ordering = ["programme", "code"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="curriculum_objective_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+
+class Module(models.Model):
+    """A module of a programme (e.g. IT use, collection management), serving some objectives."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="modules"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.ManyToManyField(Objective, verbose_name=_("objectives"), blank=True, related_name="modules")
+    competencies = models.ManyToManyField(
+        Competency, verbose_name=_("competencies"), blank=True, related_name="modules"
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "title"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "title"], name="curriculum_module_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
