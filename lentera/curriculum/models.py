@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import Library
@@ -54,6 +55,9 @@ class Competency(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}" if self.code else self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("curriculum:competency_list")
+
 
 class Programme(models.Model):
     """A yearly training programme of one library."""
@@ -86,6 +90,9 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.year})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("curriculum:programme_detail", args=[self.pk])
+
 
 class Objective(models.Model):
     """One objective of a programme, mapped to the competencies that reach it."""
@@ -111,6 +118,9 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("curriculum:programme_detail", args=[self.programme_id])
 
 
 class Module(models.Model):
@@ -139,3 +149,6 @@ class Module(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("curriculum:module_detail", args=[self.pk])

@@ -1,0 +1,252 @@
+"""Account pages: login and library choice, language, profile, people, library settings, audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import activate
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lentera.accounts import forms, selectors, services
+from lentera.accounts.access import role_required
+from lentera.accounts.audit import action_label
+from lentera.accounts.middleware import SESSION_KEY
+from lentera.accounts.models import Membership, Role
+from lentera.lib.forms import add_service_errors
+from lentera.lib.tenancy import scoped
+
+
+def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        samesite="Lax",
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = forms.LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        activate(user.language)
+        _set_language_cookie(response, user.language)
+        libraries = selectors.membership_roles_by_library(user=user)
+        if len(libraries) > 1:
+            target = reverse("accounts:choose_library")
+            next_url = self.get_redirect_url()
+            return HttpResponseRedirect(f"{target}?next={next_url}" if next_url else target)
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_library(request: HttpRequest) -> HttpResponse:
+    libraries = selectors.libraries_for_user(user=request.user)
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse("dashboard"))
+    if request.method == "POST":
+        form = forms.LibraryChoiceForm(request.POST)
+        allowed = {library.pk for library, _roles in libraries}
+        if form.is_valid() and form.cleaned_data["library"] in allowed:
+            request.session[SESSION_KEY] = form.cleaned_data["library"]
+            return redirect(next_url)
+        messages.error(request, _("Choose one of your libraries."))
+    return render(
+        request,
+        "accounts/choose_library.html",
+        {"libraries": libraries, "next": next_url, "role_labels": dict(Role.choices)},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    form = forms.LanguageForm(request.POST)
+    next_url = _safe_next(request, request.POST.get("next"), reverse("dashboard"))
+    response = redirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        _set_language_cookie(response, language)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = forms.ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(
+                actor=user, user=user, library=request.access.library,  # type: ignore[attr-defined]
+                **{name: form.cleaned_data[name] for name in form.Meta.fields},
+            )
+        except ValidationError as error:
+            user.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("accounts:profile")
+    roles = selectors.libraries_for_user(user=user)
+    return render(request, "accounts/profile.html", {"form": form, "libraries": roles,
+                                                      "role_labels": dict(Role.choices)})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def library_settings(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    library = selectors.library_get_for_user(access=access, for_write=True)
+    form = forms.LibrarySettingsForm(request.POST or None, request.FILES or None, instance=library)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.library_update(actor=request.user, library=library, **form.settings_data())
+        except ValidationError as error:
+            library.refresh_from_db()
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The library settings were saved."))
+            return redirect("accounts:library_settings")
+    return render(request, "accounts/library_settings.html", {"form": form, "library": library})
+
+
+@role_required(Role.COORDINATOR)
+def people(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    form = forms.PeopleFilterForm(request.GET or None)
+    role = query = ""
+    if form.is_valid():
+        role, query = form.cleaned_data["role"], form.cleaned_data["q"]
+    page = Paginator(selectors.library_people(access=access, role=role, query=query), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "counts": selectors.library_role_counts(library=access.library),
+        "role_labels": dict(Role.choices),
+    }
+    template = "accounts/people.html#people-table" if request.htmx else "accounts/people.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    form = forms.PersonAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = services.user_create(
+                    actor=request.user, library=access.library, username=data["username"],
+                    full_name=data["full_name"], email=data["email"], phone=data["phone"], nip=data["nip"],
+                    functional_level=data["functional_level"], work_unit=data["work_unit"],
+                )
+                services.membership_grant(actor=request.user, library=access.library, user=person,
+                                          role=data["role"])
+                if data["send_invitation"]:
+                    services.password_setup_send(request=request, user=person, library=access.library)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+            return redirect("accounts:person_detail", pk=person.pk)
+    return render(request, "accounts/person_add.html", {"form": form})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    person = selectors.person_get_for_user(access=access, pk=pk)
+    form = forms.RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_grant(actor=request.user, library=access.library, user=person,
+                                      role=form.cleaned_data["role"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The role was granted."))
+            return redirect("accounts:person_detail", pk=person.pk)
+    return render(request, "accounts/person_detail.html", {
+        "person": person,
+        "memberships": selectors.person_memberships(access=access, person=person),
+        "form": form,
+    })
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    membership = get_object_or_404(scoped(Membership, access.library), pk=pk)
+    try:
+        services.membership_revoke(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role was revoked."))
+    return redirect("accounts:person_detail", pk=membership.user_id)
+
+
+@role_required(Role.COORDINATOR)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    access = request.access  # type: ignore[attr-defined]
+    form = forms.AuditFilterForm(request.GET or None)
+    action = actor = ""
+    if form.is_valid():
+        action, actor = form.cleaned_data["action"], form.cleaned_data["actor"]
+    page = Paginator(selectors.audit_entries(access=access, action=action, actor_query=actor), 50).get_page(
+        request.GET.get("page")
+    )
+    for entry in page.object_list:
+        entry.label = action_label(entry.action)  # type: ignore[attr-defined]
+    return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+
+
+# Password pages: Django's views with our templates and styled forms.
+password_change = auth_views.PasswordChangeView.as_view(
+    form_class=forms.StyledPasswordChangeForm, success_url=reverse_lazy("accounts:password_change_done")
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view()
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=forms.StyledPasswordResetForm,
+    success_url=reverse_lazy("accounts:password_reset_done"),
+    email_template_name="registration/password_reset_email.txt",
+    subject_template_name="registration/password_reset_subject.txt",
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view()
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=forms.StyledSetPasswordForm, success_url=reverse_lazy("accounts:password_reset_complete")
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+logout = auth_views.LogoutView.as_view()

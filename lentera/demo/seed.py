@@ -1,0 +1,126 @@
+"""Build the Pasuruan demo through the domain services. Idempotent: what exists is kept."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from lentera.accounts import services as account_services
+from lentera.accounts.models import FunctionalLevel, Library, Membership, Role, User
+from lentera.curriculum import services as curriculum_services
+from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
+from lentera.demo import data
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def _level(name: str) -> FunctionalLevel | None:
+    return FunctionalLevel.objects.filter(name=name).first()
+
+
+def _person(report: SeedReport, library: Library, row: tuple[str, ...], role: str) -> User:
+    username, full_name, email, nip, level, unit = row
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = account_services.user_create(
+            actor=None, library=library, username=username, full_name=full_name, email=email, nip=nip,
+            functional_level=_level(level), work_unit=unit, password=data.DEMO_PASSWORD,
+        )
+        report.add("people")
+    if not Membership.objects.filter(user=user, library=library, role=role, is_active=True).exists():
+        account_services.membership_grant(actor=None, library=library, user=user, role=role)
+        report.add("roles")
+    return user
+
+
+def _participant_rows() -> list[tuple[str, ...]]:
+    rng = random.Random(2026)  # fixed: the demo is the same every time
+    rows = []
+    for index, (username, name) in enumerate(data.PARTICIPANT_NAMES):
+        level = data.PARTICIPANT_LEVELS[index % len(data.PARTICIPANT_LEVELS)]
+        nip = ""
+        if level != "Non-PNS":
+            born = f"{rng.randint(1970, 1998)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            appointed = f"{int(born[:4]) + rng.randint(22, 28)}{rng.randint(1, 12):02d}"
+            nip = f"{born}{appointed}{rng.choice('12')}{index + 1:03d}"
+        unit = data.PARTICIPANT_UNITS[index % len(data.PARTICIPANT_UNITS)]
+        rows.append((username, name, f"{username}@demo.lentera.id", nip, level, unit))
+    return rows
+
+
+@transaction.atomic
+def seed_demo() -> SeedReport:
+    report = SeedReport()
+    library = Library.objects.filter(slug=data.LIBRARY["slug"]).first()
+    if library is None:
+        library = Library.objects.create(**data.LIBRARY)
+        report.add("libraries")
+
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        admin = User.objects.create_superuser(
+            username="admin", email="admin@demo.lentera.id", password=data.DEMO_PASSWORD, full_name="Admin Lentera"
+        )
+        report.add("people")
+
+    coordinator = _person(report, library, data.COORDINATOR, Role.COORDINATOR)
+    for row in data.INSTRUCTORS:
+        _person(report, library, row, Role.INSTRUCTOR)
+    for row in _participant_rows():
+        _person(report, library, row, Role.PARTICIPANT)
+    _person(report, library, data.PARTNER, Role.PARTNER)
+
+    competencies = []
+    for number, title in data.COMPETENCIES:
+        unit = Competency.objects.filter(library=library, title=title).first()
+        if unit is None:
+            unit = curriculum_services.competency_create(
+                actor=coordinator, library=library, key_function=KeyFunction.objects.get(number=number), title=title
+            )
+            report.add("competency units")
+        competencies.append(unit)
+
+    programme = Programme.objects.filter(
+        library=library, year=data.PROGRAMME["year"], title=data.PROGRAMME["title"]
+    ).first()
+    if programme is None:
+        programme = curriculum_services.programme_create(actor=coordinator, library=library, **data.PROGRAMME)
+        report.add("programmes")
+
+    objectives = {}
+    for code, title, description, comp_indexes in data.OBJECTIVES:
+        objective = Objective.objects.filter(programme=programme, code=code).first()
+        if objective is None:
+            objective = curriculum_services.objective_create(
+                actor=coordinator, programme=programme, code=code, title=title, description=description,
+                competencies=[competencies[i] for i in comp_indexes],
+            )
+            report.add("objectives")
+        objectives[code] = objective
+
+    for order, title, summary, description, objective_codes, comp_indexes in data.MODULES:
+        if not Module.objects.filter(programme=programme, title=title).exists():
+            curriculum_services.module_create(
+                actor=coordinator, programme=programme, order=order, title=title, summary=summary,
+                description=description, objectives=[objectives[c] for c in objective_codes],
+                competencies=[competencies[i] for i in comp_indexes],
+            )
+            report.add("modules")
+    return report
+
+
+DEMO_LOGINS = [
+    ("koordinator", "Koordinator (training coordinator)"),
+    ("instruktur", "Instruktur (instructor)"),
+    ("peserta", "Peserta (participant)"),
+    ("mitra", "Mitra (partner)"),
+    ("admin", "Superuser (Django admin)"),
+]

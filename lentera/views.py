@@ -1,0 +1,52 @@
+"""Project-level pages: the per-role dashboard and the error pages.
+
+The dashboard composes selectors of several apps, so it lives above them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+
+from lentera.accounts.access import redirect_to_library_chooser
+from lentera.accounts.selectors import library_role_counts
+from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    access = request.access  # type: ignore[attr-defined]
+    if access.library is None:
+        if access.library_count > 1:
+            return redirect_to_library_chooser(request)
+        return render(request, "dashboard/no_library.html", status=200)
+    context: dict[str, Any] = {"library": access.library}
+    if access.is_staff_member:
+        programmes = list(programmes_for_user(access=access)[:6])
+        context["programmes"] = programmes
+        context["current_programme"] = next((p for p in programmes if p.status == "active"), None)
+    if access.is_coordinator:
+        context["role_counts"] = library_role_counts(library=access.library)
+        context["competency_count"] = competencies_for_user(access=access).count()
+    return render(request, "dashboard/dashboard.html", context)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "403.html", 403)
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, "404.html", 404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No context processors or database: the failure may be there.
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    return render(request, template, status=status)
