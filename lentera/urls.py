@@ -9,12 +9,9 @@ urlpatterns = [
     path("akun/", include("lentera.accounts.urls")),
     path("program/", include("lentera.curriculum.urls")),
     path("admin/", admin.site.urls),
+    # Uploaded files, served by Django in development only; nginx serves them in production.
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler403 = "lentera.views.error_403"
 handler404 = "lentera.views.error_404"

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.views.static import serve
 
 from lentera.accounts.access import redirect_to_library_chooser
 from lentera.accounts.selectors import library_role_counts
@@ -33,6 +35,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["role_counts"] = library_role_counts(library=access.library)
         context["competency_count"] = competencies_for_user(access=access).count()
     return render(request, "dashboard/dashboard.html", context)
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files in development (DEBUG); in production the web server serves them."""
+    if not settings.DEBUG:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

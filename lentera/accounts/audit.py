@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import AuditEntry, Library
@@ -43,7 +44,7 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file field
+    if isinstance(value, FieldFile):
         return value.name or ""
     return str(value)
 

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Pa
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import FunctionalLevel, Library, Role, User
-from lentera.lib.forms import StyledFormMixin
+from lentera.lib.forms import ServiceModelForm, StyledFormMixin
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -26,7 +26,7 @@ class StyledSetPasswordForm(StyledFormMixin, SetPasswordForm):
     pass
 
 
-class ProfileForm(StyledFormMixin, forms.ModelForm):
+class ProfileForm(ServiceModelForm):
     class Meta:
         model = User
         fields = ["full_name", "email", "phone", "nip", "functional_level", "work_unit"]
@@ -39,9 +39,6 @@ class ProfileForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["functional_level"].queryset = FunctionalLevel.objects.all()
         self.fields["email"].required = True
-
-    def validate_unique(self) -> None:
-        """Uniqueness of email and NIP is checked by the service, with clearer messages."""
 
 
 class PersonAddForm(ProfileForm):
@@ -66,7 +63,7 @@ class RoleGrantForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
 
 
-class LibrarySettingsForm(StyledFormMixin, forms.ModelForm):
+class LibrarySettingsForm(ServiceModelForm):
     kecamatan_text = forms.CharField(
         label=_("districts (kecamatan)"),
         required=False,
@@ -115,9 +112,6 @@ class LibrarySettingsForm(StyledFormMixin, forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["kecamatan"] = self.cleaned_data["kecamatan_text"].splitlines()
         return data
-
-    def validate_unique(self) -> None:
-        """The service validates the whole record."""
 
 
 class LibraryChoiceForm(forms.Form):

@@ -41,6 +41,7 @@ def library_role_counts(*, library: Library) -> dict[str, int]:
     rows = (
         scoped(Membership, library)
         .filter(is_active=True)
+        .order_by()
         .values("role")
         .annotate(n=Count("user_id", distinct=True))
     )

@@ -7,23 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import Library
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
-from lentera.lib.forms import StyledFormMixin
+from lentera.lib.forms import ServiceModelForm
 from lentera.lib.tenancy import scoped
 
 
-class _NoUniqueCheck:
-    def validate_unique(self) -> None:
-        """Services validate the whole record, constraints included."""
-
-
-class ProgrammeForm(_NoUniqueCheck, StyledFormMixin, forms.ModelForm):
+class ProgrammeForm(ServiceModelForm):
     class Meta:
         model = Programme
         fields = ["year", "title", "description", "status"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class ObjectiveForm(_NoUniqueCheck, StyledFormMixin, forms.ModelForm):
+class ObjectiveForm(ServiceModelForm):
     class Meta:
         model = Objective
         fields = ["code", "title", "description", "competencies"]
@@ -37,7 +32,7 @@ class ObjectiveForm(_NoUniqueCheck, StyledFormMixin, forms.ModelForm):
         self.fields["competencies"].queryset = scoped(Competency, library).select_related("key_function")
 
 
-class ModuleForm(_NoUniqueCheck, StyledFormMixin, forms.ModelForm):
+class ModuleForm(ServiceModelForm):
     class Meta:
         model = Module
         fields = ["order", "title", "summary", "description", "objectives", "competencies"]
@@ -53,7 +48,7 @@ class ModuleForm(_NoUniqueCheck, StyledFormMixin, forms.ModelForm):
         self.fields["competencies"].queryset = scoped(Competency, programme.library).select_related("key_function")
 
 
-class CompetencyForm(_NoUniqueCheck, StyledFormMixin, forms.ModelForm):
+class CompetencyForm(ServiceModelForm):
     class Meta:
         model = Competency
         fields = ["key_function", "code", "title", "description"]

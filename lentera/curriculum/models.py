@@ -47,9 +47,13 @@ class Competency(models.Model):
         verbose_name_plural = _("competency units")
         constraints = [
             models.UniqueConstraint(
-                fields=["library", "code"], condition=~models.Q(code=""), name="curriculum_competency_code_unique"
+                fields=["library", "code"], condition=~models.Q(code=""), name="curriculum_competency_code_unique",
+                violation_error_message=_("This library already has a competency unit with this code."),
             ),
-            models.UniqueConstraint(fields=["library", "title"], name="curriculum_competency_title_unique"),
+            models.UniqueConstraint(
+                fields=["library", "title"], name="curriculum_competency_title_unique",
+                violation_error_message=_("This library already has a competency unit with this title."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -80,9 +84,13 @@ class Programme(models.Model):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         constraints = [
-            models.UniqueConstraint(fields=["library", "year", "title"], name="curriculum_programme_unique_title"),
+            models.UniqueConstraint(
+                fields=["library", "year", "title"], name="curriculum_programme_unique_title",
+                violation_error_message=_("This library already has a programme with this title in this year."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100), name="curriculum_programme_year_range"
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100), name="curriculum_programme_year_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
             ),
         ]
         indexes = [models.Index(fields=["library", "-year"])]
@@ -113,7 +121,10 @@ class Objective(models.Model):
         verbose_name = _("objective")
         verbose_name_plural = _("objectives")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "code"], name="curriculum_objective_unique_code"),
+            models.UniqueConstraint(
+                fields=["programme", "code"], name="curriculum_objective_unique_code",
+                violation_error_message=_("This programme already has an objective with this label."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +155,10 @@ class Module(models.Model):
         verbose_name = _("module")
         verbose_name_plural = _("modules")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "title"], name="curriculum_module_unique_title"),
+            models.UniqueConstraint(
+                fields=["programme", "title"], name="curriculum_module_unique_title",
+                violation_error_message=_("This programme already has a module with this title."),
+            ),
         ]
 
     def __str__(self) -> str:

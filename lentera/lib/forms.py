@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
 
 class StyledFormMixin:
@@ -40,3 +43,22 @@ def add_service_errors(form: forms.BaseForm, error: Any) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class ServiceModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    """A ModelForm that only validates input; the service saves and checks the whole record.
+
+    It validates a copy of the instance, so the object the view passes keeps its current
+    values until the service changes it (the audit log needs the true "before"), and it
+    leaves uniqueness and constraints to the service, which reports them per field.
+    """
+
+    def _post_clean(self) -> None:
+        self.instance = copy.copy(self.instance)
+        try:
+            self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
+            self.instance.full_clean(
+                exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            self._update_errors(error)

@@ -1,0 +1,69 @@
+# Lentera: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+.PHONY: demo test install lint types unit browser messages screenshots clean-venv check-browser
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "Lentera is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The browser tests need a Chromium: Debian's package when root, else Playwright's own download.
+check-browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif $(PY) -m playwright install chromium; then :; \
+	else echo "No Chromium: install Debian's 'chromium' package (as root) or run '$(PY) -m playwright install chromium'."; exit 1; fi
+
+$(AXE): tests/browser/package.json
+	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core for the accessibility tests."; exit 1; }
+	cd tests/browser && npm ci --silent --no-audit --no-fund
+	@touch $(AXE)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+types: $(STAMP)
+	$(VENV)/bin/mypy lentera
+
+unit: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -m "not browser" -q
+
+browser: $(STAMP) check-browser $(AXE)
+	$(VENV)/bin/pytest -m browser -q tests/browser
+
+test: $(STAMP) check-browser $(AXE)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy lentera
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest -q
+
+# Regenerate the user-guide screenshots in docs/panduan/img from the browser tests.
+screenshots: $(STAMP) check-browser $(AXE)
+	LENTERA_SCREENSHOTS=docs/panduan/img $(VENV)/bin/pytest -m browser -q tests/browser
+
+# Extract new strings into the Indonesian catalogue, then compile it.
+messages: $(STAMP)
+	cd lentera && ../$(PY) ../manage.py makemessages -l id --no-obsolete --add-location file
+	cd lentera && ../$(PY) ../manage.py compilemessages -l id
+
+clean-venv:
+	rm -rf $(VENV)

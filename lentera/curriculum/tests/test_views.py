@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
+from lentera.curriculum.selectors import programme_plan
+from lentera.curriculum.tests.factories import CompetencyFactory, ModuleFactory, ObjectiveFactory, ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_coordinator_builds_a_programme(coordinator: Any) -> None:
+    client = coordinator.client
+    response = client.post(reverse("curriculum:programme_create"),
+                           {"year": 2027, "title": "Pelatihan 2027", "description": "", "status": "draft"})
+    programme = Programme.objects.get(title="Pelatihan 2027")
+    assert response["Location"] == reverse("curriculum:programme_detail", args=[programme.pk])
+    unit = CompetencyFactory(library=coordinator.library)
+    client.post(reverse("curriculum:objective_create", args=[programme.pk]),
+                {"code": "a", "title": "Keterampilan TI", "competencies": [unit.pk]})
+    objective = Objective.objects.get(programme=programme)
+    client.post(reverse("curriculum:module_create", args=[programme.pk]),
+                {"order": 1, "title": "Pemanfaatan TI", "objectives": [objective.pk], "competencies": [unit.pk]})
+    module = Module.objects.get(programme=programme)
+    assert list(module.objectives.all()) == [objective]
+    client.post(reverse("curriculum:module_edit", args=[module.pk]),
+                {"order": 2, "title": "Pemanfaatan Teknologi Informasi", "objectives": [objective.pk]})
+    module.refresh_from_db()
+    assert (module.order, module.title, module.competencies.count()) == (2, "Pemanfaatan Teknologi Informasi", 0)
+
+
+def test_duplicate_programme_is_explained_on_the_form(coordinator: Any) -> None:
+    ProgrammeFactory(library=coordinator.library, year=2026, title="Sama")
+    response = coordinator.client.post(reverse("curriculum:programme_create"),
+                                       {"year": 2026, "title": "Sama", "status": "draft"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Programme.objects.filter(title="Sama").count() == 1
+
+
+def test_edit_keeps_the_old_values_for_the_audit(coordinator: Any) -> None:
+    from lentera.accounts.models import AuditEntry
+
+    programme = ProgrammeFactory(library=coordinator.library, title="Lama")
+    coordinator.client.post(reverse("curriculum:programme_edit", args=[programme.pk]),
+                            {"year": programme.year, "title": "Baru", "status": programme.status})
+    assert AuditEntry.objects.get(action="programme.update").changes["title"] == ["Lama", "Baru"]
+
+
+def test_objective_form_offers_only_this_librarys_competencies(coordinator: Any) -> None:
+    programme = ProgrammeFactory(library=coordinator.library)
+    mine, theirs = CompetencyFactory(library=coordinator.library), CompetencyFactory()
+    response = coordinator.client.get(reverse("curriculum:objective_create", args=[programme.pk]))
+    choices = list(response.context["form"].fields["competencies"].queryset)
+    assert mine in choices and theirs not in choices
+    coordinator.client.post(reverse("curriculum:objective_create", args=[programme.pk]),
+                            {"code": "a", "title": "X", "competencies": [theirs.pk]})
+    assert not Objective.objects.exists()
+
+
+def test_competency_with_bad_code_gets_a_field_message(coordinator: Any) -> None:
+    response = coordinator.client.post(reverse("curriculum:competency_create"),
+                                       {"key_function": KeyFunction.objects.get(number=1).pk, "code": "salah",
+                                        "title": "X"})
+    assert response.status_code == 200
+    assert "code" in response.context["form"].errors
+    assert not Competency.objects.exists()
+
+
+def test_participant_does_not_see_draft_programmes(participant: Any) -> None:
+    draft = ProgrammeFactory(library=participant.library, status=Programme.Status.DRAFT, title="Masih Draf")
+    active = ProgrammeFactory(library=participant.library, status=Programme.Status.ACTIVE)
+    listing = participant.client.get(reverse("curriculum:programme_list"))
+    assert list(listing.context["programmes"]) == [active]
+    assert participant.client.get(reverse("curriculum:programme_detail", args=[draft.pk])).status_code == 404
+
+
+def test_programme_plan_flags_competencies_no_module_builds() -> None:
+    programme = ProgrammeFactory()
+    built, missing = CompetencyFactory(library=programme.library), CompetencyFactory(library=programme.library)
+    objective = ObjectiveFactory(programme=programme)
+    objective.competencies.set([built, missing])
+    ModuleFactory(programme=programme).competencies.set([built])
+    _, _, uncovered = programme_plan(programme=programme)
+    assert uncovered == [missing]
+
+
+def test_programme_page_has_a_fixed_number_of_queries(coordinator: Any, django_assert_num_queries: Any) -> None:
+    programme = ProgrammeFactory(library=coordinator.library)
+    for code in "abcd":
+        objective = ObjectiveFactory(programme=programme, code=code)
+        objective.competencies.set([CompetencyFactory(library=coordinator.library) for _ in range(3)])
+    for _ in range(5):
+        ModuleFactory(programme=programme).competencies.set([CompetencyFactory(library=coordinator.library)])
+    coordinator.client.get(reverse("dashboard"))
+    # access (3) + programme + objectives with competencies (2) + modules with objectives and competencies (3)
+    with django_assert_num_queries(9):
+        response = coordinator.client.get(reverse("curriculum:programme_detail", args=[programme.pk]))
+    html = response.content.decode()
+    assert html.count('class="list-group-item list-group-item-action"') == 5
+    assert len(response.context["uncovered"]) == 12
+
+
+@pytest.mark.parametrize("url_name", ["curriculum:programme_list", "curriculum:competency_list"])
+def test_lists_have_a_fixed_number_of_queries(url_name: str, coordinator: Any, django_assert_num_queries: Any
+                                              ) -> None:
+    for year in range(2020, 2027):
+        ProgrammeFactory(library=coordinator.library, year=year)
+    for _ in range(20):
+        CompetencyFactory(library=coordinator.library)
+    coordinator.client.get(reverse("dashboard"))
+    with django_assert_num_queries(5 if url_name.endswith("competency_list") else 4):
+        assert coordinator.client.get(reverse(url_name)).status_code == 200

@@ -1,0 +1,158 @@
+"""The URL × role matrix: every URL pattern of the project, every persona, the expected outcome.
+
+A URL without a declared row fails ``test_every_url_is_declared``, so each new page must say
+who may open it. Objects in the URLs belong to library A; library B's coordinator must get 404.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lentera.accounts.models import Membership
+from lentera.curriculum.tests.factories import CompetencyFactory, ModuleFactory, ObjectiveFactory, ProgrammeFactory
+
+OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, ADMIN_LOGIN = ("200", "login", "403", "404", "302", "admin-login")
+PERSONAS = ["coordinator_a", "instructor_a", "participant_a", "partner_a", "coordinator_b", "anon"]
+
+
+def row(coordinator_a: str, instructor_a: str, participant_a: str, partner_a: str, coordinator_b: str,
+        anon: str) -> dict[str, str]:
+    return dict(zip(PERSONAS, [coordinator_a, instructor_a, participant_a, partner_a, coordinator_b, anon],
+                    strict=True))
+
+
+EVERYONE = row(OK, OK, OK, OK, OK, OK)
+SIGNED_IN = row(OK, OK, OK, OK, OK, LOGIN)
+COORDINATOR_PAGE = row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, LOGIN)
+COORDINATOR_OBJECT = row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
+STAFF_PAGE = row(OK, OK, OK, FORBIDDEN, OK, LOGIN)
+STAFF_OBJECT = row(OK, OK, OK, FORBIDDEN, MISSING, LOGIN)
+
+# url name -> (method, expected outcome per persona, kwargs from the library-A objects)
+Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
+MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
+    "dashboard": ("get", row(OK, OK, OK, OK, OK, REDIRECT), None),
+    "media": ("get", row(*[MISSING] * 6), lambda o: {"path": "library-logos/none.png"}),
+    "accounts:login": ("get", row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK), None),
+    "accounts:logout": ("post", row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), None),
+    "accounts:choose_library": ("get", SIGNED_IN, None),
+    "accounts:language": ("post", row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), None),
+    "accounts:profile": ("get", SIGNED_IN, None),
+    "accounts:password_change": ("get", SIGNED_IN, None),
+    "accounts:password_change_done": ("get", SIGNED_IN, None),
+    "accounts:password_reset": ("get", EVERYONE, None),
+    "accounts:password_reset_done": ("get", EVERYONE, None),
+    "accounts:password_reset_confirm": ("get", EVERYONE, lambda o: {"uidb64": "MQ", "token": "abc-def"}),
+    "accounts:password_reset_complete": ("get", EVERYONE, None),
+    "accounts:library_settings": ("get", COORDINATOR_PAGE, None),
+    "accounts:people": ("get", COORDINATOR_PAGE, None),
+    "accounts:person_add": ("get", COORDINATOR_PAGE, None),
+    "accounts:person_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["person"].pk}),
+    "accounts:membership_revoke": (
+        "post", row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN), lambda o: {"pk": o["membership"].pk}
+    ),
+    "accounts:audit_log": ("get", COORDINATOR_PAGE, None),
+    "curriculum:programme_list": ("get", STAFF_PAGE, None),
+    "curriculum:programme_create": ("get", COORDINATOR_PAGE, None),
+    "curriculum:programme_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["programme"].pk}),
+    "curriculum:programme_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["programme"].pk}),
+    "curriculum:objective_create": ("get", COORDINATOR_OBJECT, lambda o: {"programme_pk": o["programme"].pk}),
+    "curriculum:objective_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["objective"].pk}),
+    "curriculum:module_create": ("get", COORDINATOR_OBJECT, lambda o: {"programme_pk": o["programme"].pk}),
+    "curriculum:module_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["module"].pk}),
+    "curriculum:module_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["module"].pk}),
+    "curriculum:competency_list": ("get", STAFF_PAGE, None),
+    "curriculum:competency_create": ("get", COORDINATOR_PAGE, None),
+    "curriculum:competency_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["competency"].pk}),
+}
+
+# Django's admin: for the superuser only; every other persona is sent to the admin login.
+ADMIN_EXCEPTIONS = {
+    "admin:login": ("get", EVERYONE),
+    "admin:logout": ("get", row(*[REDIRECT] * 6)),
+}
+ADMIN_DEFAULT = ("get", row(*[ADMIN_LOGIN] * 6))
+
+
+def _walk(patterns: list[Any], namespace: str = "", prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}" if entry.name else f"<unnamed {prefix}{entry.pattern}>", entry
+
+
+def all_url_names() -> list[str]:
+    return sorted({name for name, _ in _walk(get_resolver().url_patterns)})
+
+
+def test_every_url_is_declared() -> None:
+    names = set(all_url_names())
+    undeclared = sorted(n for n in names if n not in MATRIX and not _is_admin(n))
+    stale = sorted(set(MATRIX) - names)
+    assert not undeclared, f"URLs with no row in the matrix: {undeclared}"
+    assert not stale, f"Matrix rows for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def objects(library_a: Any, participant: Any) -> dict[str, Any]:
+    programme = ProgrammeFactory(library=library_a)
+    return {
+        "programme": programme,
+        "objective": ObjectiveFactory(programme=programme),
+        "module": ModuleFactory(programme=programme),
+        "competency": CompetencyFactory(library=library_a),
+        "person": participant.user,
+        "membership": Membership.objects.get(user=participant.user),
+    }
+
+
+def _is_admin(name: str) -> bool:
+    return name.startswith(("admin:", "<unnamed admin/"))
+
+
+def _admin_kwargs(pattern: URLPattern) -> dict[str, str]:
+    return {g: ("accounts" if g == "app_label" else "1") for g in pattern.pattern.regex.groupindex}
+
+
+def _url_and_expectation(name: str, objects: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """The URL to request, the method, and the expected outcome per persona."""
+    if name in MATRIX:
+        method, expected, kwargs = MATRIX[name]
+        return reverse(name, kwargs=kwargs(objects) if kwargs else None), method, expected
+    if name.startswith("<unnamed admin/"):
+        # Django's admin: "<object id>/" redirects to the change page; the catch-all asks to log in.
+        route = name.removeprefix("<unnamed ").removesuffix(">")
+        if "(?P<url>" in route:
+            return "/admin/nothing-here/", "get", ADMIN_DEFAULT[1]
+        return "/" + re.sub(r"<[^>]+>", "1", route), "get", row(*[REDIRECT] * 6)
+    method, expected = ADMIN_EXCEPTIONS.get(name, ADMIN_DEFAULT)
+    pattern = dict(_walk(get_resolver().url_patterns))[name]
+    return reverse(name, kwargs=_admin_kwargs(pattern)), method, expected
+
+
+def _check(response: Any, expected: str, url: str) -> None:
+    status = response.status_code
+    where = response.headers.get("Location", "")
+    if expected == LOGIN:
+        assert status == 302 and where.startswith(reverse("accounts:login")), (url, status, where)
+    elif expected == ADMIN_LOGIN:
+        assert status == 302 and where.startswith(reverse("admin:login")), (url, status, where)
+    else:
+        assert status == int(expected), (url, status, where)
+
+
+@pytest.mark.parametrize("persona_name", PERSONAS)
+@pytest.mark.parametrize("url_name", all_url_names())
+def test_url_role_matrix(url_name: str, persona_name: str, personas: dict[str, Any], objects: dict[str, Any]) -> None:
+    url, method, expected = _url_and_expectation(url_name, objects)
+    client = personas[persona_name].client
+    response = client.post(url) if method == "post" else client.get(url)
+    _check(response, expected[persona_name], url)
