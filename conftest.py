@@ -80,8 +80,12 @@ def anon(db: Any) -> Persona:
 
 @pytest.fixture
 def personas(
-    coordinator: Persona, instructor: Persona, participant: Persona, partner: Persona,
-    coordinator_b: Persona, anon: Persona,
+    coordinator: Persona,
+    instructor: Persona,
+    participant: Persona,
+    partner: Persona,
+    coordinator_b: Persona,
+    anon: Persona,
 ) -> dict[str, Persona]:
     return {p.name: p for p in (coordinator, instructor, participant, partner, coordinator_b, anon)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -20,11 +21,26 @@ def _extract_into_copy(tmp_path: Path) -> polib.POFile:
     copy = tmp_path / "lentera"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("vendor", "__pycache__", "tests", "*.mo"))
     (tmp_path / "extract_settings.py").write_text("from lentera.settings import *  # noqa\nLOCALE_PATHS = []\n")
-    subprocess.run(
-        [sys.executable, "-m", "django", "makemessages", "-l", "id", "--no-obsolete", "--no-location",
-         "--settings", "extract_settings", "--pythonpath", str(tmp_path), "--pythonpath", str(ROOT)],
-        cwd=copy, check=True, capture_output=True, text=True,
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "id",
+            "--no-obsolete",
+            "--no-location",
+            "--settings",
+            "extract_settings",
+        ],
+        cwd=copy,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+        check=False,
+        capture_output=True,
+        text=True,
     )
+    assert result.returncode == 0, result.stdout + result.stderr
     return polib.pofile(str(copy / "locale" / "id" / "LC_MESSAGES" / "django.po"))
 
 

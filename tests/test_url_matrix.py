@@ -7,7 +7,6 @@ who may open it. Objects in the URLs belong to library A; library B's coordinato
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,16 +14,27 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
-from lentera.curriculum.tests.factories import CompetencyFactory, ModuleFactory, ObjectiveFactory, ProgrammeFactory
+from lentera.curriculum.tests.factories import (
+    CompetencyFactory,
+    ModuleFactory,
+    ObjectiveFactory,
+    ProgrammeFactory,
+)
 
 OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, ADMIN_LOGIN = ("200", "login", "403", "404", "302", "admin-login")
 PERSONAS = ["coordinator_a", "instructor_a", "participant_a", "partner_a", "coordinator_b", "anon"]
 
 
-def row(coordinator_a: str, instructor_a: str, participant_a: str, partner_a: str, coordinator_b: str,
-        anon: str) -> dict[str, str]:
-    return dict(zip(PERSONAS, [coordinator_a, instructor_a, participant_a, partner_a, coordinator_b, anon],
-                    strict=True))
+def row(
+    coordinator_a: str, instructor_a: str, participant_a: str, partner_a: str, coordinator_b: str, anon: str
+) -> dict[str, str]:
+    return dict(
+        zip(
+            PERSONAS,
+            [coordinator_a, instructor_a, participant_a, partner_a, coordinator_b, anon],
+            strict=True,
+        )
+    )
 
 
 EVERYONE = row(OK, OK, OK, OK, OK, OK)
@@ -55,7 +65,9 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "accounts:person_add": ("get", COORDINATOR_PAGE, None),
     "accounts:person_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["person"].pk}),
     "accounts:membership_revoke": (
-        "post", row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN), lambda o: {"pk": o["membership"].pk}
+        "post",
+        row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["membership"].pk},
     ),
     "accounts:audit_log": ("get", COORDINATOR_PAGE, None),
     "curriculum:programme_list": ("get", STAFF_PAGE, None),

@@ -16,8 +16,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django_htmx.middleware import HtmxDetails
 
-from lentera.accounts.models import Library, Role
+from lentera.accounts.models import Library, Role, User
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,13 @@ class LibraryAccess:
 
     def has(self, *roles: str) -> bool:
         return self.library is not None and bool(self.roles.intersection(roles))
+
+    @property
+    def current_library(self) -> Library:
+        """The current library; views behind ``role_required`` always have one."""
+        if self.library is None:
+            raise PermissionDenied
+        return self.library
 
     @property
     def is_coordinator(self) -> bool:
@@ -53,6 +61,15 @@ class LibraryAccess:
 
 
 ANONYMOUS_ACCESS = LibraryAccess(user=None, library=None)
+
+
+class AccessRequest(HttpRequest):
+    """The request as the views behind ``role_required`` see it (for type checking)."""
+
+    user: User
+    access: LibraryAccess
+    htmx: HtmxDetails
+
 
 View = Callable[..., HttpResponse]
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import AuditEntry, FunctionalLevel, Library, Membership, User
@@ -20,13 +21,18 @@ class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("full_name", "email", "phone", "nip", "functional_level", "work_unit",
-                                         "language")}),
+        (
+            _("Personal info"),
+            {"fields": ("full_name", "email", "phone", "nip", "functional_level", "work_unit", "language")},
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "password1", "password2")}),
+        (
+            None,
+            {"classes": ("wide",), "fields": ("username", "full_name", "email", "password1", "password2")},
+        ),
     )
 
 
@@ -50,8 +56,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "library"]
     search_fields = ["object_repr", "actor__full_name"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

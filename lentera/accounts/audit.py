@@ -6,7 +6,7 @@ produce the before/after pairs kept in ``AuditEntry.changes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Model
@@ -86,7 +86,7 @@ def update_with_audit(
     action: str,
     fields: dict[str, Any],
     allowed: Iterable[str],
-    m2m: dict[str, Iterable[Model]] | None = None,
+    m2m: Mapping[str, Iterable[Model]] | None = None,
 ) -> Model:
     """Set ``fields`` (and many-to-many ``m2m``) on ``obj``, validate, save, and audit what changed.
 

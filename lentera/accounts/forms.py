@@ -3,11 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import FunctionalLevel, Library, Role, User
-from lentera.lib.forms import ServiceModelForm, StyledFormMixin
+from lentera.lib.forms import ServiceModelForm, StyledFormMixin, choice_field, model_choice_field
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -37,17 +42,16 @@ class ProfileForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["functional_level"].queryset = FunctionalLevel.objects.all()
+        model_choice_field(self, "functional_level").queryset = FunctionalLevel.objects.all()
         self.fields["email"].required = True
 
 
 class PersonAddForm(ProfileForm):
-    username = forms.SlugField(label=_("username"), max_length=150,
-                               help_text=_("Letters, digits, - and _ only. Used to log in."))
-    role = forms.ChoiceField(label=_("role in this library"), choices=Role.choices, initial=Role.PARTICIPANT)
-    send_invitation = forms.BooleanField(
-        label=_("Email a link to set a password"), required=False, initial=True
+    username = forms.SlugField(
+        label=_("username"), max_length=150, help_text=_("Letters, digits, - and _ only. Used to log in.")
     )
+    role = forms.ChoiceField(label=_("role in this library"), choices=Role.choices, initial=Role.PARTICIPANT)
+    send_invitation = forms.BooleanField(label=_("Email a link to set a password"), required=False, initial=True)
 
     class Meta(ProfileForm.Meta):
         fields = ["full_name", "username", "email", "phone", "nip", "functional_level", "work_unit"]
@@ -74,8 +78,18 @@ class LibrarySettingsForm(ServiceModelForm):
     class Meta:
         model = Library
         fields = [
-            "name", "city", "province", "address", "email", "phone", "logo", "head_name", "head_nip",
-            "population", "yearly_jp_target", "anonymity_floor",
+            "name",
+            "city",
+            "province",
+            "address",
+            "email",
+            "phone",
+            "logo",
+            "head_name",
+            "head_nip",
+            "population",
+            "yearly_jp_target",
+            "anonymity_floor",
         ]
         help_texts = {
             "population": _("People living in the area the library serves; used by IPLM and per-capita figures."),
@@ -127,7 +141,7 @@ class LanguageForm(forms.Form):
         from django.conf import settings
 
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = settings.LANGUAGES
+        choice_field(self, "language").choices = settings.LANGUAGES
 
 
 class AuditFilterForm(StyledFormMixin, forms.Form):
@@ -138,7 +152,7 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
         from lentera.accounts.audit import ACTION_LABELS
 
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions")), *ACTION_LABELS.items()]
+        choice_field(self, "action").choices = [("", _("All actions")), *ACTION_LABELS.items()]
 
 
 class PeopleFilterForm(StyledFormMixin, forms.Form):
@@ -147,4 +161,4 @@ class PeopleFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("All roles")), *Role.choices]
+        choice_field(self, "role").choices = [("", _("All roles")), *Role.choices]

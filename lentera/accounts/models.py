@@ -56,11 +56,9 @@ class User(AbstractUser):
         related_name="users",
     )
     work_unit = models.CharField(_("work unit"), max_length=150, blank=True)
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
 
-    objects = LenteraUserManager()
+    objects = LenteraUserManager()  # type: ignore[misc]
 
     REQUIRED_FIELDS = ["email", "full_name"]
 

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -119,9 +119,7 @@ def membership_grant(*, actor: Any, library: Library, user: User, role: str) -> 
     if not created:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor, library=library, action="membership.grant", obj=user, changes={"role": [None, role]}
-    )
+    audit_record(actor=actor, library=library, action="membership.grant", obj=user, changes={"role": [None, role]})
     return membership
 
 
@@ -131,9 +129,9 @@ def membership_revoke(*, actor: Any, membership: Membership) -> Membership:
     if not membership.is_active:
         raise ValidationError(_("This role was already revoked."))
     if membership.role == Role.COORDINATOR:
-        others = Membership.objects.filter(
-            library=membership.library, role=Role.COORDINATOR, is_active=True
-        ).exclude(pk=membership.pk)
+        others = Membership.objects.filter(library=membership.library, role=Role.COORDINATOR, is_active=True).exclude(
+            pk=membership.pk
+        )
         if not others.exists():
             raise ValidationError(_("A library needs at least one coordinator."))
     membership.is_active = False
@@ -157,7 +155,12 @@ def library_update(*, actor: Any, library: Library, **fields: Any) -> Library:
             raise ValidationError({"kecamatan": _("Each district may be listed only once.")})
         fields["kecamatan"] = names
     update_with_audit(
-        actor=actor, library=library, obj=library, action="library.update", fields=fields, allowed=LIBRARY_FIELDS
+        actor=actor,
+        library=library,
+        obj=library,
+        action="library.update",
+        fields=fields,
+        allowed=LIBRARY_FIELDS,
     )
     return library
 

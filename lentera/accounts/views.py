@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lentera.accounts import forms, selectors, services
-from lentera.accounts.access import role_required
+from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.audit import action_label
 from lentera.accounts.middleware import SESSION_KEY
 from lentera.accounts.models import Membership, Role
@@ -66,7 +66,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def choose_library(request: HttpRequest) -> HttpResponse:
+def choose_library(request: AccessRequest) -> HttpResponse:
     libraries = selectors.libraries_for_user(user=request.user)
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"), reverse("dashboard"))
     if request.method == "POST":
@@ -91,20 +91,22 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            services.user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+            services.user_set_language(user=request.user, language=language)
         _set_language_cookie(response, language)
     return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AccessRequest) -> HttpResponse:
     user = request.user
     form = forms.ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update_profile(
-                actor=user, user=user, library=request.access.library,  # type: ignore[attr-defined]
+                actor=user,
+                user=user,
+                library=request.access.current_library,
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
@@ -114,14 +116,17 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile was saved."))
             return redirect("accounts:profile")
     roles = selectors.libraries_for_user(user=user)
-    return render(request, "accounts/profile.html", {"form": form, "libraries": roles,
-                                                      "role_labels": dict(Role.choices)})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "libraries": roles, "role_labels": dict(Role.choices)},
+    )
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def library_settings(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def library_settings(request: AccessRequest) -> HttpResponse:
+    access = request.access
     library = selectors.library_get_for_user(access=access, for_write=True)
     form = forms.LibrarySettingsForm(request.POST or None, request.FILES or None, instance=library)
     if request.method == "POST" and form.is_valid():
@@ -137,8 +142,8 @@ def library_settings(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def people(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def people(request: AccessRequest) -> HttpResponse:
+    access = request.access
     form = forms.PeopleFilterForm(request.GET or None)
     role = query = ""
     if form.is_valid():
@@ -149,31 +154,38 @@ def people(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "counts": selectors.library_role_counts(library=access.library),
+        "counts": selectors.library_role_counts(library=access.current_library),
         "role_labels": dict(Role.choices),
     }
-    template = "accounts/people.html#people-table" if request.htmx else "accounts/people.html"  # type: ignore[attr-defined]
+    template = "accounts/people.html#people-table" if request.htmx else "accounts/people.html"
     return render(request, template, context)
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def person_add(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def person_add(request: AccessRequest) -> HttpResponse:
+    access = request.access
     form = forms.PersonAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 person = services.user_create(
-                    actor=request.user, library=access.library, username=data["username"],
-                    full_name=data["full_name"], email=data["email"], phone=data["phone"], nip=data["nip"],
-                    functional_level=data["functional_level"], work_unit=data["work_unit"],
+                    actor=request.user,
+                    library=access.current_library,
+                    username=data["username"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    nip=data["nip"],
+                    functional_level=data["functional_level"],
+                    work_unit=data["work_unit"],
                 )
-                services.membership_grant(actor=request.user, library=access.library, user=person,
-                                          role=data["role"])
+                services.membership_grant(
+                    actor=request.user, library=access.current_library, user=person, role=data["role"]
+                )
                 if data["send_invitation"]:
-                    services.password_setup_send(request=request, user=person, library=access.library)
+                    services.password_setup_send(request=request, user=person, library=access.current_library)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -184,30 +196,38 @@ def person_add(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def person_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
     person = selectors.person_get_for_user(access=access, pk=pk)
     form = forms.RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_grant(actor=request.user, library=access.library, user=person,
-                                      role=form.cleaned_data["role"])
+            services.membership_grant(
+                actor=request.user,
+                library=access.current_library,
+                user=person,
+                role=form.cleaned_data["role"],
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The role was granted."))
             return redirect("accounts:person_detail", pk=person.pk)
-    return render(request, "accounts/person_detail.html", {
-        "person": person,
-        "memberships": selectors.person_memberships(access=access, person=person),
-        "form": form,
-    })
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "memberships": selectors.person_memberships(access=access, person=person),
+            "form": form,
+        },
+    )
 
 
 @role_required(Role.COORDINATOR)
 @require_POST
-def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def membership_revoke(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
     membership = get_object_or_404(scoped(Membership, access.library), pk=pk)
     try:
         services.membership_revoke(actor=request.user, membership=membership)
@@ -219,8 +239,8 @@ def membership_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.COORDINATOR)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def audit_log(request: AccessRequest) -> HttpResponse:
+    access = request.access
     form = forms.AuditFilterForm(request.GET or None)
     action = actor = ""
     if form.is_valid():
@@ -229,7 +249,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     for entry in page.object_list:
-        entry.label = action_label(entry.action)  # type: ignore[attr-defined]
+        entry.label = action_label(entry.action)
     return render(request, "accounts/audit_log.html", {"form": form, "page": page})
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import Library
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
-from lentera.lib.forms import ServiceModelForm
+from lentera.lib.forms import ServiceModelForm, model_choice_field
 from lentera.lib.tenancy import scoped
 
 
@@ -29,7 +29,7 @@ class ObjectiveForm(ServiceModelForm):
 
     def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["competencies"].queryset = scoped(Competency, library).select_related("key_function")
+        model_choice_field(self, "competencies").queryset = scoped(Competency, library).select_related("key_function")
 
 
 class ModuleForm(ServiceModelForm):
@@ -44,8 +44,10 @@ class ModuleForm(ServiceModelForm):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["objectives"].queryset = programme.objectives.all()
-        self.fields["competencies"].queryset = scoped(Competency, programme.library).select_related("key_function")
+        model_choice_field(self, "objectives").queryset = programme.objectives.all()
+        model_choice_field(self, "competencies").queryset = scoped(Competency, programme.library).select_related(
+            "key_function"
+        )
 
 
 class CompetencyForm(ServiceModelForm):
@@ -57,4 +59,4 @@ class CompetencyForm(ServiceModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["key_function"].queryset = KeyFunction.objects.all()
+        model_choice_field(self, "key_function").queryset = KeyFunction.objects.all()

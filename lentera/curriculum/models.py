@@ -47,11 +47,14 @@ class Competency(models.Model):
         verbose_name_plural = _("competency units")
         constraints = [
             models.UniqueConstraint(
-                fields=["library", "code"], condition=~models.Q(code=""), name="curriculum_competency_code_unique",
+                fields=["library", "code"],
+                condition=~models.Q(code=""),
+                name="curriculum_competency_code_unique",
                 violation_error_message=_("This library already has a competency unit with this code."),
             ),
             models.UniqueConstraint(
-                fields=["library", "title"], name="curriculum_competency_title_unique",
+                fields=["library", "title"],
+                name="curriculum_competency_title_unique",
                 violation_error_message=_("This library already has a competency unit with this title."),
             ),
         ]
@@ -85,11 +88,13 @@ class Programme(models.Model):
         verbose_name_plural = _("programmes")
         constraints = [
             models.UniqueConstraint(
-                fields=["library", "year", "title"], name="curriculum_programme_unique_title",
+                fields=["library", "year", "title"],
+                name="curriculum_programme_unique_title",
                 violation_error_message=_("This library already has a programme with this title in this year."),
             ),
             models.CheckConstraint(
-                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100), name="curriculum_programme_year_range",
+                condition=models.Q(year__gte=2000) & models.Q(year__lte=2100),
+                name="curriculum_programme_year_range",
                 violation_error_message=_("The year must be between 2000 and 2100."),
             ),
         ]
@@ -122,7 +127,8 @@ class Objective(models.Model):
         verbose_name_plural = _("objectives")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "code"], name="curriculum_objective_unique_code",
+                fields=["programme", "code"],
+                name="curriculum_objective_unique_code",
                 violation_error_message=_("This programme already has an objective with this label."),
             ),
         ]
@@ -156,7 +162,8 @@ class Module(models.Model):
         verbose_name_plural = _("modules")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "title"], name="curriculum_module_unique_title",
+                fields=["programme", "title"],
+                name="curriculum_module_unique_title",
                 violation_error_message=_("This programme already has a module with this title."),
             ),
         ]

@@ -74,8 +74,9 @@ def objective_create(
     competencies: Iterable[Competency] = (),
 ) -> Objective:
     library = programme.library
-    objective = Objective(library=library, programme=programme, code=code.strip(), title=title.strip(),
-                          description=description)
+    objective = Objective(
+        library=library, programme=programme, code=code.strip(), title=title.strip(), description=description
+    )
     if Objective.objects.filter(programme=programme, code__iexact=objective.code).exists():
         raise ValidationError({"code": _("This programme already has an objective with this label.")})
     return _create(
@@ -119,8 +120,14 @@ def module_create(
     competencies: Iterable[Competency] = (),
 ) -> Module:
     library = programme.library
-    module = Module(library=library, programme=programme, order=order, title=title.strip(), summary=summary,
-                    description=description)
+    module = Module(
+        library=library,
+        programme=programme,
+        order=order,
+        title=title.strip(),
+        summary=summary,
+        description=description,
+    )
     return _create(
         module,
         actor=actor,
@@ -148,18 +155,34 @@ def module_update(
     if competencies is not None:
         m2m["competencies"] = _same_library(module.library, "competencies", competencies)
     update_with_audit(
-        actor=actor, library=module.library, obj=module, action="module.update", fields=fields,
-        allowed=MODULE_FIELDS, m2m=m2m,
+        actor=actor,
+        library=module.library,
+        obj=module,
+        action="module.update",
+        fields=fields,
+        allowed=MODULE_FIELDS,
+        m2m=m2m,
     )
     return module
 
 
 @transaction.atomic
 def competency_create(
-    *, actor: Any, library: Library, key_function: KeyFunction, title: str, code: str = "", description: str = ""
+    *,
+    actor: Any,
+    library: Library,
+    key_function: KeyFunction,
+    title: str,
+    code: str = "",
+    description: str = "",
 ) -> Competency:
-    competency = Competency(library=library, key_function=key_function, code=code.strip().upper(),
-                            title=title.strip(), description=description)
+    competency = Competency(
+        library=library,
+        key_function=key_function,
+        code=code.strip().upper(),
+        title=title.strip(),
+        description=description,
+    )
     return _create(competency, actor=actor, library=library, action="competency.create")
 
 
@@ -168,7 +191,11 @@ def competency_update(*, actor: Any, competency: Competency, **fields: Any) -> C
     if "code" in fields:
         fields["code"] = fields["code"].strip().upper()
     update_with_audit(
-        actor=actor, library=competency.library, obj=competency, action="competency.update", fields=fields,
+        actor=actor,
+        library=competency.library,
+        obj=competency,
+        action="competency.update",
+        fields=fields,
         allowed=COMPETENCY_FIELDS,
     )
     return competency

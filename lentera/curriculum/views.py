@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lentera.accounts.access import role_required
+from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role
 from lentera.curriculum import selectors, services
 from lentera.curriculum.forms import CompetencyForm, ModuleForm, ObjectiveForm, ProgrammeForm
@@ -25,10 +25,10 @@ STAFF_ROLES = (Role.COORDINATOR, Role.INSTRUCTOR, Role.PARTICIPANT)
 
 
 def _fields(form: ModelForm, *, without: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {name: form.cleaned_data[name] for name in form.Meta.fields if name not in without}  # type: ignore[attr-defined]
+    return {name: form.cleaned_data[name] for name in form._meta.fields or () if name not in without}
 
 
-def _save(request: HttpRequest, form: ModelForm, action: Any, success: str) -> Model | None:
+def _save(request: AccessRequest, form: ModelForm, action: Any, success: str) -> Model | None:
     """Run a service with the form's data; on a ValidationError put it on the form and return None."""
     try:
         obj = action()
@@ -36,64 +36,89 @@ def _save(request: HttpRequest, form: ModelForm, action: Any, success: str) -> M
         add_service_errors(form, error)
         return None
     messages.success(request, success)
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 @role_required(*STAFF_ROLES)
-def programme_list(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def programme_list(request: AccessRequest) -> HttpResponse:
+    access = request.access
     programmes = selectors.programmes_for_user(access=access)
     return render(request, "curriculum/programme_list.html", {"programmes": programmes})
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def programme_create(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def programme_create(request: AccessRequest) -> HttpResponse:
+    access = request.access
     form = ProgrammeForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
     if request.method == "POST" and form.is_valid():
-        programme = _save(request, form, lambda: services.programme_create(
-            actor=request.user, library=access.library, **_fields(form)), _("The programme was created."))
+        programme = _save(
+            request,
+            form,
+            lambda: services.programme_create(actor=request.user, library=access.current_library, **_fields(form)),
+            _("The programme was created."),
+        )
         if programme:
             return redirect("curriculum:programme_detail", pk=programme.pk)
-    return render(request, "curriculum/form.html", {"form": form, "title": _("New programme"),
-                                                     "back": {"get_absolute_url": reverse("curriculum:programme_list")}})
+    return render(
+        request,
+        "curriculum/form.html",
+        {
+            "form": form,
+            "title": _("New programme"),
+            "back": {"get_absolute_url": reverse("curriculum:programme_list")},
+        },
+    )
 
 
 @role_required(*STAFF_ROLES)
-def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def programme_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
     programme = selectors.programme_get_for_user(access=access, pk=pk)
     objectives, modules, uncovered = selectors.programme_plan(programme=programme)
-    return render(request, "curriculum/programme_detail.html", {
-        "programme": programme, "objectives": objectives, "modules": modules, "uncovered": uncovered,
-    })
+    return render(
+        request,
+        "curriculum/programme_detail.html",
+        {
+            "programme": programme,
+            "objectives": objectives,
+            "modules": modules,
+            "uncovered": uncovered,
+        },
+    )
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = selectors.programme_get_for_user(access=request.access, pk=pk, for_write=True)  # type: ignore[attr-defined]
+def programme_edit(request: AccessRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(access=request.access, pk=pk, for_write=True)
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.programme_update(
-            actor=request.user, programme=programme, **_fields(form)), _("The programme was saved."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.programme_update(actor=request.user, programme=programme, **_fields(form)),
+            _("The programme was saved."),
+        )
         if saved:
             return redirect("curriculum:programme_detail", pk=programme.pk)
         programme.refresh_from_db()
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit programme"),
-                                                     "back": programme})
+    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit programme"), "back": programme})
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def objective_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def objective_create(request: AccessRequest, programme_pk: int) -> HttpResponse:
+    access = request.access
     programme = selectors.programme_get_for_user(access=access, pk=programme_pk, for_write=True)
-    form = ObjectiveForm(request.POST or None, library=access.library)
+    form = ObjectiveForm(request.POST or None, library=access.current_library)
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.objective_create(
-            actor=request.user, programme=programme, **_fields(form)), _("The objective was added."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.objective_create(actor=request.user, programme=programme, **_fields(form)),
+            _("The objective was added."),
+        )
         if saved:
             return redirect("curriculum:programme_detail", pk=programme.pk)
     return render(request, "curriculum/form.html", {"form": form, "title": _("New objective"), "back": programme})
@@ -101,53 +126,68 @@ def objective_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def objective_edit(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
     objective = selectors.objective_get_for_user(access=access, pk=pk, for_write=True)
-    form = ObjectiveForm(request.POST or None, instance=objective, library=access.library)
+    form = ObjectiveForm(request.POST or None, instance=objective, library=access.current_library)
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.objective_update(
-            actor=request.user, objective=objective, **_fields(form)), _("The objective was saved."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.objective_update(actor=request.user, objective=objective, **_fields(form)),
+            _("The objective was saved."),
+        )
         if saved:
             return redirect("curriculum:programme_detail", pk=objective.programme_id)
         objective.refresh_from_db()
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit objective"),
-                                                     "back": objective})
+    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit objective"), "back": objective})
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def module_create(request: HttpRequest, programme_pk: int) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def module_create(request: AccessRequest, programme_pk: int) -> HttpResponse:
+    access = request.access
     programme = selectors.programme_get_for_user(access=access, pk=programme_pk, for_write=True)
     next_order = programme.modules.count() + 1
     form = ModuleForm(request.POST or None, programme=programme, initial={"order": next_order})
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.module_create(
-            actor=request.user, programme=programme, **_fields(form)), _("The module was added."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.module_create(actor=request.user, programme=programme, **_fields(form)),
+            _("The module was added."),
+        )
         if saved:
             return redirect("curriculum:programme_detail", pk=programme.pk)
     return render(request, "curriculum/form.html", {"form": form, "title": _("New module"), "back": programme})
 
 
 @role_required(*STAFF_ROLES)
-def module_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    module = selectors.module_get_for_user(access=request.access, pk=pk)  # type: ignore[attr-defined]
-    return render(request, "curriculum/module_detail.html", {
-        "module": module,
-        "objectives": module.objectives.all(),
-        "competencies": module.competencies.select_related("key_function"),
-    })
+def module_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    module = selectors.module_get_for_user(access=request.access, pk=pk)
+    return render(
+        request,
+        "curriculum/module_detail.html",
+        {
+            "module": module,
+            "objectives": module.objectives.all(),
+            "competencies": module.competencies.select_related("key_function"),
+        },
+    )
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    module = selectors.module_get_for_user(access=request.access, pk=pk, for_write=True)  # type: ignore[attr-defined]
+def module_edit(request: AccessRequest, pk: int) -> HttpResponse:
+    module = selectors.module_get_for_user(access=request.access, pk=pk, for_write=True)
     form = ModuleForm(request.POST or None, instance=module, programme=module.programme)
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.module_update(
-            actor=request.user, module=module, **_fields(form)), _("The module was saved."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.module_update(actor=request.user, module=module, **_fields(form)),
+            _("The module was saved."),
+        )
         if saved:
             return redirect("curriculum:module_detail", pk=module.pk)
         module.refresh_from_db()
@@ -155,36 +195,54 @@ def module_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF_ROLES)
-def competency_list(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def competency_list(request: AccessRequest) -> HttpResponse:
+    access = request.access
     framework = selectors.framework_for_user(access=access)
     return render(request, "curriculum/competency_list.html", {"framework": framework})
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def competency_create(request: HttpRequest) -> HttpResponse:
-    access = request.access  # type: ignore[attr-defined]
+def competency_create(request: AccessRequest) -> HttpResponse:
+    access = request.access
     form = CompetencyForm(request.POST or None, initial={"key_function": request.GET.get("key_function")})
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.competency_create(
-            actor=request.user, library=access.library, **_fields(form)), _("The competency unit was added."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.competency_create(actor=request.user, library=access.current_library, **_fields(form)),
+            _("The competency unit was added."),
+        )
         if saved:
             return redirect("curriculum:competency_list")
-    return render(request, "curriculum/form.html", {"form": form, "title": _("New competency unit"),
-                                                     "back": {"get_absolute_url": reverse("curriculum:competency_list")}})
+    return render(
+        request,
+        "curriculum/form.html",
+        {
+            "form": form,
+            "title": _("New competency unit"),
+            "back": {"get_absolute_url": reverse("curriculum:competency_list")},
+        },
+    )
 
 
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
-def competency_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    competency = selectors.competency_get_for_user(access=request.access, pk=pk, for_write=True)  # type: ignore[attr-defined]
+def competency_edit(request: AccessRequest, pk: int) -> HttpResponse:
+    competency = selectors.competency_get_for_user(access=request.access, pk=pk, for_write=True)
     form = CompetencyForm(request.POST or None, instance=competency)
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, form, lambda: services.competency_update(
-            actor=request.user, competency=competency, **_fields(form)), _("The competency unit was saved."))
+        saved = _save(
+            request,
+            form,
+            lambda: services.competency_update(actor=request.user, competency=competency, **_fields(form)),
+            _("The competency unit was saved."),
+        )
         if saved:
             return redirect("curriculum:competency_list")
         competency.refresh_from_db()
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit competency unit"),
-                                                     "back": competency})
+    return render(
+        request,
+        "curriculum/form.html",
+        {"form": form, "title": _("Edit competency unit"), "back": competency},
+    )

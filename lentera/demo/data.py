@@ -3,6 +3,8 @@
 People are fictional; names, NIPs and units are plausible, not real.
 """
 
+from dataclasses import dataclass
+
 DEMO_PASSWORD = "lentera-demo"  # noqa: S105 - published demo logins, exist only in demo data
 
 LIBRARY = {
@@ -19,22 +21,57 @@ LIBRARY = {
 }
 
 # username, full name, email, NIP, functional level, work unit
-COORDINATOR = ("koordinator", "Siti Rahmawati, S.Sos., M.IP.", "koordinator@demo.lentera.id",
-               "197903152005012009", "Ahli Madya", "Bidang Layanan dan Pembinaan")
-PARTNER = ("mitra", "Hendra Wijaya, S.Pd.", "mitra@demo.lentera.id", "", "Non-PNS",
-           "SMA Negeri 2 Pasuruan (mitra sekolah)")
+COORDINATOR = (
+    "koordinator",
+    "Siti Rahmawati, S.Sos., M.IP.",
+    "koordinator@demo.lentera.id",
+    "197903152005012009",
+    "Ahli Madya",
+    "Bidang Layanan dan Pembinaan",
+)
+PARTNER = (
+    "mitra",
+    "Hendra Wijaya, S.Pd.",
+    "mitra@demo.lentera.id",
+    "",
+    "Non-PNS",
+    "SMA Negeri 2 Pasuruan (mitra sekolah)",
+)
 INSTRUCTORS = [
-    ("instruktur", "Ahmad Fauzi, S.Kom.", "instruktur@demo.lentera.id", "198607222010011004", "Ahli Muda",
-     "Seksi Otomasi dan Teknologi Informasi"),
-    ("dewi.lestari", "Dr. Dewi Lestari, S.IP., M.Hum.", "dewi.lestari@demo.lentera.id", "", "Non-PNS",
-     "Dosen Ilmu Perpustakaan (instruktur tamu)"),
-    ("rina.marlina", "Rina Marlina, S.Sos.", "rina.marlina@demo.lentera.id", "198211042008012015", "Ahli Muda",
-     "Seksi Layanan Sirkulasi"),
+    (
+        "instruktur",
+        "Ahmad Fauzi, S.Kom.",
+        "instruktur@demo.lentera.id",
+        "198607222010011004",
+        "Ahli Muda",
+        "Seksi Otomasi dan Teknologi Informasi",
+    ),
+    (
+        "dewi.lestari",
+        "Dr. Dewi Lestari, S.IP., M.Hum.",
+        "dewi.lestari@demo.lentera.id",
+        "",
+        "Non-PNS",
+        "Dosen Ilmu Perpustakaan (instruktur tamu)",
+    ),
+    (
+        "rina.marlina",
+        "Rina Marlina, S.Sos.",
+        "rina.marlina@demo.lentera.id",
+        "198211042008012015",
+        "Ahli Muda",
+        "Seksi Layanan Sirkulasi",
+    ),
 ]
 PARTICIPANT_UNITS = [
-    "Seksi Layanan Sirkulasi", "Seksi Layanan Referensi", "Seksi Pengolahan Bahan Pustaka",
-    "Layanan Anak dan Remaja", "Perpustakaan Keliling", "Seksi Otomasi dan Teknologi Informasi",
-    "Seksi Deposit dan Pelestarian", "Pojok Baca Kecamatan",
+    "Seksi Layanan Sirkulasi",
+    "Seksi Layanan Referensi",
+    "Seksi Pengolahan Bahan Pustaka",
+    "Layanan Anak dan Remaja",
+    "Perpustakaan Keliling",
+    "Seksi Otomasi dan Teknologi Informasi",
+    "Seksi Deposit dan Pelestarian",
+    "Pojok Baca Kecamatan",
 ]
 PARTICIPANT_NAMES = [
     ("peserta", "Nur Aini Fitriani, A.Md."),
@@ -80,50 +117,100 @@ COMPETENCIES = [
     (5, "Membangun jejaring dan kerja sama profesional pustakawan"),
 ]
 
-PROGRAMME = {
-    "year": 2026,
-    "title": "Pelatihan Pustakawan Perpustakaan Kota Pasuruan 2026",
-    "description": (
+
+@dataclass(frozen=True)
+class ProgrammePlan:
+    year: int
+    title: str
+    description: str
+    status: str
+
+
+PROGRAMME = ProgrammePlan(
+    year=2026,
+    title="Pelatihan Pustakawan Perpustakaan Kota Pasuruan 2026",
+    description=(
         "Program pelatihan tahunan agar pustakawan menjadi fasilitator informasi di era digital: "
         "terampil memakai teknologi informasi, menguasai sumber informasi digital dan konvensional, "
         "melayani pemustaka dengan prima, dan membangun kerja sama serta jejaring profesional. "
         "Metode: ceramah, diskusi kelompok, praktik langsung, studi kasus, simulasi dan bermain peran."
     ),
-    "status": "active",
-}
+    status="active",
+)
 
 # code, title, description, competency indexes (into COMPETENCIES)
 OBJECTIVES = [
-    ("a", "Meningkatkan keterampilan teknologi informasi terkini",
-     "Pustakawan mampu memakai perangkat lunak perpustakaan, basis data dan akses sistem informasi.", [0, 1]),
-    ("b", "Memperluas pengetahuan sumber informasi digital dan konvensional",
-     "Pustakawan mengenal, mengelola dan menilai sumber informasi cetak maupun digital.", [1, 2, 3, 4, 9]),
-    ("c", "Meningkatkan keterampilan layanan pemustaka",
-     "Pustakawan melayani dengan ramah, tepat dan tuntas, termasuk menangani keluhan.", [5, 6]),
-    ("d", "Mengembangkan kolaborasi dan jejaring profesional",
-     "Pustakawan bekerja sama dengan sekolah, perguruan tinggi dan komunitas serta sesama pustakawan.", [7, 8, 10]),
+    (
+        "a",
+        "Meningkatkan keterampilan teknologi informasi terkini",
+        "Pustakawan mampu memakai perangkat lunak perpustakaan, basis data dan akses sistem informasi.",
+        [0, 1],
+    ),
+    (
+        "b",
+        "Memperluas pengetahuan sumber informasi digital dan konvensional",
+        "Pustakawan mengenal, mengelola dan menilai sumber informasi cetak maupun digital.",
+        [1, 2, 3, 4, 9],
+    ),
+    (
+        "c",
+        "Meningkatkan keterampilan layanan pemustaka",
+        "Pustakawan melayani dengan ramah, tepat dan tuntas, termasuk menangani keluhan.",
+        [5, 6],
+    ),
+    (
+        "d",
+        "Mengembangkan kolaborasi dan jejaring profesional",
+        "Pustakawan bekerja sama dengan sekolah, perguruan tinggi dan komunitas serta sesama pustakawan.",
+        [7, 8, 10],
+    ),
 ]
 
 # order, title, summary, description, objective codes, competency indexes
 MODULES = [
-    (1, "Pemanfaatan Teknologi Informasi",
-     "Perangkat lunak perpustakaan, basis data dan akses sistem informasi.",
-     "Praktik langsung SLiMS/INLISLite: katalogisasi, sirkulasi dan laporan; penelusuran basis data "
-     "daring (e-resources Perpusnas, iPusnas); keamanan data dan etika informasi.", ["a", "b"], [0, 1]),
-    (2, "Manajemen Koleksi",
-     "Dari pengadaan sampai perawatan, termasuk klasifikasi.",
-     "Kebijakan pengembangan koleksi, seleksi dan pengadaan, klasifikasi DDC dan tajuk subjek, "
-     "penyiangan, serta perawatan dan pelestarian bahan perpustakaan.", ["b"], [2, 3, 4]),
-    (3, "Layanan Pelanggan",
-     "Layanan prima di meja sirkulasi dan referensi.",
-     "Komunikasi efektif, wawancara referensi, standar layanan, serta simulasi dan bermain peran "
-     "menangani keluhan pemustaka.", ["c"], [5, 6]),
-    (4, "Promosi Layanan Perpustakaan",
-     "Media sosial dan acara komunitas.",
-     "Perencanaan promosi, kalender konten media sosial, kerja sama dengan sekolah dan komunitas, "
-     "serta penyelenggaraan kegiatan literasi.", ["d"], [7, 8, 10]),
-    (5, "Pendidikan Informasi",
-     "Membimbing pemustaka menemukan dan menilai sumber informasi.",
-     "Literasi informasi: strategi penelusuran, evaluasi sumber (kredibilitas, hoaks), sitasi, dan "
-     "merancang kelas literasi untuk pelajar dan masyarakat.", ["b", "c"], [1, 9]),
+    (
+        1,
+        "Pemanfaatan Teknologi Informasi",
+        "Perangkat lunak perpustakaan, basis data dan akses sistem informasi.",
+        "Praktik langsung SLiMS/INLISLite: katalogisasi, sirkulasi dan laporan; penelusuran basis data "
+        "daring (e-resources Perpusnas, iPusnas); keamanan data dan etika informasi.",
+        ["a", "b"],
+        [0, 1],
+    ),
+    (
+        2,
+        "Manajemen Koleksi",
+        "Dari pengadaan sampai perawatan, termasuk klasifikasi.",
+        "Kebijakan pengembangan koleksi, seleksi dan pengadaan, klasifikasi DDC dan tajuk subjek, "
+        "penyiangan, serta perawatan dan pelestarian bahan perpustakaan.",
+        ["b"],
+        [2, 3, 4],
+    ),
+    (
+        3,
+        "Layanan Pelanggan",
+        "Layanan prima di meja sirkulasi dan referensi.",
+        "Komunikasi efektif, wawancara referensi, standar layanan, serta simulasi dan bermain peran "
+        "menangani keluhan pemustaka.",
+        ["c"],
+        [5, 6],
+    ),
+    (
+        4,
+        "Promosi Layanan Perpustakaan",
+        "Media sosial dan acara komunitas.",
+        "Perencanaan promosi, kalender konten media sosial, kerja sama dengan sekolah dan komunitas, "
+        "serta penyelenggaraan kegiatan literasi.",
+        ["d"],
+        [7, 8, 10],
+    ),
+    (
+        5,
+        "Pendidikan Informasi",
+        "Membimbing pemustaka menemukan dan menilai sumber informasi.",
+        "Literasi informasi: strategi penelusuran, evaluasi sumber (kredibilitas, hoaks), sitasi, dan "
+        "merancang kelas literasi untuk pelajar dan masyarakat.",
+        ["b", "c"],
+        [1, 9],
+    ),
 ]

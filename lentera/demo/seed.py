@@ -31,8 +31,15 @@ def _person(report: SeedReport, library: Library, row: tuple[str, ...], role: st
     user = User.objects.filter(username=username).first()
     if user is None:
         user = account_services.user_create(
-            actor=None, library=library, username=username, full_name=full_name, email=email, nip=nip,
-            functional_level=_level(level), work_unit=unit, password=data.DEMO_PASSWORD,
+            actor=None,
+            library=library,
+            username=username,
+            full_name=full_name,
+            email=email,
+            nip=nip,
+            functional_level=_level(level),
+            work_unit=unit,
+            password=data.DEMO_PASSWORD,
         )
         report.add("people")
     if not Membership.objects.filter(user=user, library=library, role=role, is_active=True).exists():
@@ -43,7 +50,7 @@ def _person(report: SeedReport, library: Library, row: tuple[str, ...], role: st
 
 def _participant_rows() -> list[tuple[str, ...]]:
     rng = random.Random(2026)  # fixed: the demo is the same every time
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for index, (username, name) in enumerate(data.PARTICIPANT_NAMES):
         level = data.PARTICIPANT_LEVELS[index % len(data.PARTICIPANT_LEVELS)]
         nip = ""
@@ -67,15 +74,18 @@ def seed_demo() -> SeedReport:
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         admin = User.objects.create_superuser(
-            username="admin", email="admin@demo.lentera.id", password=data.DEMO_PASSWORD, full_name="Admin Lentera"
+            username="admin",
+            email="admin@demo.lentera.id",
+            password=data.DEMO_PASSWORD,
+            full_name="Admin Lentera",
         )
         report.add("people")
 
     coordinator = _person(report, library, data.COORDINATOR, Role.COORDINATOR)
     for row in data.INSTRUCTORS:
         _person(report, library, row, Role.INSTRUCTOR)
-    for row in _participant_rows():
-        _person(report, library, row, Role.PARTICIPANT)
+    for participant in _participant_rows():
+        _person(report, library, participant, Role.PARTICIPANT)
     _person(report, library, data.PARTNER, Role.PARTNER)
 
     competencies = []
@@ -83,16 +93,25 @@ def seed_demo() -> SeedReport:
         unit = Competency.objects.filter(library=library, title=title).first()
         if unit is None:
             unit = curriculum_services.competency_create(
-                actor=coordinator, library=library, key_function=KeyFunction.objects.get(number=number), title=title
+                actor=coordinator,
+                library=library,
+                key_function=KeyFunction.objects.get(number=number),
+                title=title,
             )
             report.add("competency units")
         competencies.append(unit)
 
-    programme = Programme.objects.filter(
-        library=library, year=data.PROGRAMME["year"], title=data.PROGRAMME["title"]
-    ).first()
+    plan = data.PROGRAMME
+    programme = Programme.objects.filter(library=library, year=plan.year, title=plan.title).first()
     if programme is None:
-        programme = curriculum_services.programme_create(actor=coordinator, library=library, **data.PROGRAMME)
+        programme = curriculum_services.programme_create(
+            actor=coordinator,
+            library=library,
+            year=plan.year,
+            title=plan.title,
+            description=plan.description,
+            status=plan.status,
+        )
         report.add("programmes")
 
     objectives = {}
@@ -100,7 +119,11 @@ def seed_demo() -> SeedReport:
         objective = Objective.objects.filter(programme=programme, code=code).first()
         if objective is None:
             objective = curriculum_services.objective_create(
-                actor=coordinator, programme=programme, code=code, title=title, description=description,
+                actor=coordinator,
+                programme=programme,
+                code=code,
+                title=title,
+                description=description,
                 competencies=[competencies[i] for i in comp_indexes],
             )
             report.add("objectives")
@@ -109,8 +132,13 @@ def seed_demo() -> SeedReport:
     for order, title, summary, description, objective_codes, comp_indexes in data.MODULES:
         if not Module.objects.filter(programme=programme, title=title).exists():
             curriculum_services.module_create(
-                actor=coordinator, programme=programme, order=order, title=title, summary=summary,
-                description=description, objectives=[objectives[c] for c in objective_codes],
+                actor=coordinator,
+                programme=programme,
+                order=order,
+                title=title,
+                summary=summary,
+                description=description,
+                objectives=[objectives[c] for c in objective_codes],
                 competencies=[competencies[i] for i in comp_indexes],
             )
             report.add("modules")

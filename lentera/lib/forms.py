@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,7 +16,7 @@ class StyledFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
@@ -45,7 +45,7 @@ def add_service_errors(form: forms.BaseForm, error: Any) -> None:
         form.add_error(None, error.messages)
 
 
-class ServiceModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ServiceModelForm(StyledFormMixin, forms.ModelForm):
     """A ModelForm that only validates input; the service saves and checks the whole record.
 
     It validates a copy of the instance, so the object the view passes keeps its current
@@ -58,7 +58,19 @@ class ServiceModelForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-a
         try:
             self.instance = construct_instance(self, self.instance, self._meta.fields, self._meta.exclude)
             self.instance.full_clean(
-                exclude=self._get_validation_exclusions(), validate_unique=False, validate_constraints=False
+                exclude=self._get_validation_exclusions(),  # type: ignore[attr-defined]
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """``form.fields[name]`` as the model-choice field it is (to set its queryset)."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """``form.fields[name]`` as the choice field it is (to set its choices)."""
+    return cast(forms.ChoiceField, form.fields[name])

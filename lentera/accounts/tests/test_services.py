@@ -22,8 +22,14 @@ class TestUserCreate:
     def test_creates_person_without_usable_password_and_audits(self) -> None:
         library, actor = LibraryFactory(), UserFactory()
         user = services.user_create(
-            actor=actor, library=library, username="budi", full_name=" Budi Santoso ", email="Budi@Contoh.ID",
-            nip="198001012005011001", functional_level=functional_level("Ahli Muda"), work_unit="Sirkulasi",
+            actor=actor,
+            library=library,
+            username="budi",
+            full_name=" Budi Santoso ",
+            email="Budi@Contoh.ID",
+            nip="198001012005011001",
+            functional_level=functional_level("Ahli Muda"),
+            work_unit="Sirkulasi",
         )
         assert user.full_name == "Budi Santoso"
         assert user.email == "budi@contoh.id"
@@ -100,8 +106,9 @@ class TestMemberships:
     def test_grant_twice_is_refused(self) -> None:
         membership = MembershipFactory(role=Role.PARTICIPANT)
         with pytest.raises(ValidationError):
-            services.membership_grant(actor=None, library=membership.library, user=membership.user,
-                                      role=Role.PARTICIPANT)
+            services.membership_grant(
+                actor=None, library=membership.library, user=membership.user, role=Role.PARTICIPANT
+            )
 
     def test_grant_unknown_role_is_refused(self) -> None:
         with pytest.raises(ValidationError):
@@ -109,8 +116,7 @@ class TestMemberships:
 
     def test_grant_reactivates_a_revoked_role(self) -> None:
         membership = MembershipFactory(role=Role.PARTICIPANT, is_active=False)
-        services.membership_grant(actor=None, library=membership.library, user=membership.user,
-                                  role=Role.PARTICIPANT)
+        services.membership_grant(actor=None, library=membership.library, user=membership.user, role=Role.PARTICIPANT)
         membership.refresh_from_db()
         assert membership.is_active
         assert Membership.objects.count() == 1
@@ -138,8 +144,9 @@ class TestMemberships:
 class TestLibraryUpdate:
     def test_updates_and_audits_the_difference(self) -> None:
         library = LibraryFactory(population=100)
-        services.library_update(actor=None, library=library, population=210_000,
-                                kecamatan=[" Gadingrejo ", "Purworejo", ""])
+        services.library_update(
+            actor=None, library=library, population=210_000, kecamatan=[" Gadingrejo ", "Purworejo", ""]
+        )
         library.refresh_from_db()
         assert library.kecamatan == ["Gadingrejo", "Purworejo"]
         [entry] = _audits("library.update")

@@ -9,9 +9,14 @@ from django.urls import reverse
 
 from lentera.accounts.middleware import SESSION_KEY
 from lentera.accounts.models import AuditEntry, Membership, Role
-from lentera.accounts.tests.factories import LibraryFactory, MembershipFactory, UserFactory
+from lentera.accounts.tests.factories import MembershipFactory, UserFactory
 from lentera.curriculum.models import Competency, Module, Objective, Programme
-from lentera.curriculum.tests.factories import CompetencyFactory, ModuleFactory, ObjectiveFactory, ProgrammeFactory
+from lentera.curriculum.tests.factories import (
+    CompetencyFactory,
+    ModuleFactory,
+    ObjectiveFactory,
+    ProgrammeFactory,
+)
 from lentera.lib.tenancy import NoLibraryError, scoped
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +49,13 @@ def library_b_data(library_b: Any, coordinator_b: Any) -> dict[str, Any]:
 
 
 def test_coordinator_a_lists_show_nothing_of_library_b(coordinator: Any, library_b_data: dict[str, Any]) -> None:
-    pages = ["curriculum:programme_list", "curriculum:competency_list", "accounts:people", "accounts:audit_log",
-             "dashboard"]
+    pages = [
+        "curriculum:programme_list",
+        "curriculum:competency_list",
+        "accounts:people",
+        "accounts:audit_log",
+        "dashboard",
+    ]
     for name in pages:
         html = coordinator.client.get(reverse(name)).content.decode()
         for secret in ("Program Rahasia B", "Kompetensi B", "Warga B", "Jejak B", "Perpustakaan B"):
@@ -59,7 +69,11 @@ def test_coordinator_a_cannot_open_or_change_library_b_objects(
     client = coordinator.client
     attempts = [
         ("curriculum:programme_detail", b["programme"].pk, {}),
-        ("curriculum:programme_edit", b["programme"].pk, {"year": 2030, "title": "Dibajak", "status": "active"}),
+        (
+            "curriculum:programme_edit",
+            b["programme"].pk,
+            {"year": 2030, "title": "Dibajak", "status": "active"},
+        ),
         ("curriculum:objective_create", b["programme"].pk, {"code": "z", "title": "Dibajak"}),
         ("curriculum:objective_edit", b["objective"].pk, {"code": "z", "title": "Dibajak"}),
         ("curriculum:module_create", b["programme"].pk, {"order": 1, "title": "Dibajak"}),
@@ -82,10 +96,17 @@ def test_coordinator_a_cannot_open_or_change_library_b_objects(
 
 
 def test_library_settings_change_only_the_current_library(coordinator: Any, library_b: Any) -> None:
-    response = coordinator.client.post(reverse("accounts:library_settings"), {
-        "name": "Nama Baru A", "city": "Kota A", "province": "Jawa Timur", "yearly_jp_target": 20,
-        "anonymity_floor": 5, "kecamatan_text": "Satu\nDua",
-    })
+    response = coordinator.client.post(
+        reverse("accounts:library_settings"),
+        {
+            "name": "Nama Baru A",
+            "city": "Kota A",
+            "province": "Jawa Timur",
+            "yearly_jp_target": 20,
+            "anonymity_floor": 5,
+            "kecamatan_text": "Satu\nDua",
+        },
+    )
     assert response.status_code == 302
     library_b.refresh_from_db()
     assert library_b.name == "Perpustakaan B"

@@ -55,8 +55,9 @@ class TestObjective:
     def test_create_with_competencies(self) -> None:
         programme = ProgrammeFactory()
         unit = CompetencyFactory(library=programme.library)
-        objective = services.objective_create(actor=None, programme=programme, code="a", title="TI",
-                                              competencies=[unit])
+        objective = services.objective_create(
+            actor=None, programme=programme, code="a", title="TI", competencies=[unit]
+        )
         assert list(objective.competencies.all()) == [unit]
         assert objective.library == programme.library
 
@@ -69,8 +70,9 @@ class TestObjective:
     def test_competency_of_another_library_is_refused(self) -> None:
         programme = ProgrammeFactory()
         with pytest.raises(ValidationError) as error:
-            services.objective_create(actor=None, programme=programme, code="a", title="TI",
-                                      competencies=[CompetencyFactory()])
+            services.objective_create(
+                actor=None, programme=programme, code="a", title="TI", competencies=[CompetencyFactory()]
+            )
         assert "competencies" in error.value.message_dict
         assert not Objective.objects.exists()
 
@@ -87,8 +89,13 @@ class TestModule:
     def test_create_maps_objectives_and_competencies(self) -> None:
         objective = ObjectiveFactory()
         unit = CompetencyFactory(library=objective.library)
-        module = services.module_create(actor=None, programme=objective.programme, title="Manajemen Koleksi",
-                                        objectives=[objective], competencies=[unit])
+        module = services.module_create(
+            actor=None,
+            programme=objective.programme,
+            title="Manajemen Koleksi",
+            objectives=[objective],
+            competencies=[unit],
+        )
         assert list(module.objectives.all()) == [objective]
         assert list(module.competencies.all()) == [unit]
 
@@ -116,21 +123,36 @@ class TestModule:
 class TestCompetency:
     def test_create_with_skkni_code(self) -> None:
         library = LibraryFactory()
-        unit = services.competency_create(actor=None, library=library, key_function=KeyFunction.objects.get(number=2),
-                                          code="r.91prp02.021.1", title="Klasifikasi")
+        unit = services.competency_create(
+            actor=None,
+            library=library,
+            key_function=KeyFunction.objects.get(number=2),
+            code="r.91prp02.021.1",
+            title="Klasifikasi",
+        )
         assert unit.code == "R.91PRP02.021.1"
 
     def test_malformed_code_is_refused(self) -> None:
         with pytest.raises(ValidationError) as error:
-            services.competency_create(actor=None, library=LibraryFactory(),
-                                       key_function=KeyFunction.objects.get(number=2), code="R-91", title="X")
+            services.competency_create(
+                actor=None,
+                library=LibraryFactory(),
+                key_function=KeyFunction.objects.get(number=2),
+                code="R-91",
+                title="X",
+            )
         assert "code" in error.value.message_dict
 
     def test_duplicate_code_in_a_library_is_refused(self) -> None:
         existing = CompetencyFactory(code="R.91PRP02.021.1")
         with pytest.raises(ValidationError):
-            services.competency_create(actor=None, library=existing.library, key_function=existing.key_function,
-                                       code="R.91PRP02.021.1", title="Lain")
+            services.competency_create(
+                actor=None,
+                library=existing.library,
+                key_function=existing.key_function,
+                code="R.91PRP02.021.1",
+                title="Lain",
+            )
 
     def test_update_is_audited(self) -> None:
         unit = CompetencyFactory(title="Lama")

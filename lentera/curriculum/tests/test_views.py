@@ -7,35 +7,53 @@ from django.urls import reverse
 
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
 from lentera.curriculum.selectors import programme_plan
-from lentera.curriculum.tests.factories import CompetencyFactory, ModuleFactory, ObjectiveFactory, ProgrammeFactory
+from lentera.curriculum.tests.factories import (
+    CompetencyFactory,
+    ModuleFactory,
+    ObjectiveFactory,
+    ProgrammeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_coordinator_builds_a_programme(coordinator: Any) -> None:
     client = coordinator.client
-    response = client.post(reverse("curriculum:programme_create"),
-                           {"year": 2027, "title": "Pelatihan 2027", "description": "", "status": "draft"})
+    response = client.post(
+        reverse("curriculum:programme_create"),
+        {"year": 2027, "title": "Pelatihan 2027", "description": "", "status": "draft"},
+    )
     programme = Programme.objects.get(title="Pelatihan 2027")
     assert response["Location"] == reverse("curriculum:programme_detail", args=[programme.pk])
     unit = CompetencyFactory(library=coordinator.library)
-    client.post(reverse("curriculum:objective_create", args=[programme.pk]),
-                {"code": "a", "title": "Keterampilan TI", "competencies": [unit.pk]})
+    client.post(
+        reverse("curriculum:objective_create", args=[programme.pk]),
+        {"code": "a", "title": "Keterampilan TI", "competencies": [unit.pk]},
+    )
     objective = Objective.objects.get(programme=programme)
-    client.post(reverse("curriculum:module_create", args=[programme.pk]),
-                {"order": 1, "title": "Pemanfaatan TI", "objectives": [objective.pk], "competencies": [unit.pk]})
+    client.post(
+        reverse("curriculum:module_create", args=[programme.pk]),
+        {"order": 1, "title": "Pemanfaatan TI", "objectives": [objective.pk], "competencies": [unit.pk]},
+    )
     module = Module.objects.get(programme=programme)
     assert list(module.objectives.all()) == [objective]
-    client.post(reverse("curriculum:module_edit", args=[module.pk]),
-                {"order": 2, "title": "Pemanfaatan Teknologi Informasi", "objectives": [objective.pk]})
+    client.post(
+        reverse("curriculum:module_edit", args=[module.pk]),
+        {"order": 2, "title": "Pemanfaatan Teknologi Informasi", "objectives": [objective.pk]},
+    )
     module.refresh_from_db()
-    assert (module.order, module.title, module.competencies.count()) == (2, "Pemanfaatan Teknologi Informasi", 0)
+    assert (module.order, module.title, module.competencies.count()) == (
+        2,
+        "Pemanfaatan Teknologi Informasi",
+        0,
+    )
 
 
 def test_duplicate_programme_is_explained_on_the_form(coordinator: Any) -> None:
     ProgrammeFactory(library=coordinator.library, year=2026, title="Sama")
-    response = coordinator.client.post(reverse("curriculum:programme_create"),
-                                       {"year": 2026, "title": "Sama", "status": "draft"})
+    response = coordinator.client.post(
+        reverse("curriculum:programme_create"), {"year": 2026, "title": "Sama", "status": "draft"}
+    )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert Programme.objects.filter(title="Sama").count() == 1
@@ -45,8 +63,10 @@ def test_edit_keeps_the_old_values_for_the_audit(coordinator: Any) -> None:
     from lentera.accounts.models import AuditEntry
 
     programme = ProgrammeFactory(library=coordinator.library, title="Lama")
-    coordinator.client.post(reverse("curriculum:programme_edit", args=[programme.pk]),
-                            {"year": programme.year, "title": "Baru", "status": programme.status})
+    coordinator.client.post(
+        reverse("curriculum:programme_edit", args=[programme.pk]),
+        {"year": programme.year, "title": "Baru", "status": programme.status},
+    )
     assert AuditEntry.objects.get(action="programme.update").changes["title"] == ["Lama", "Baru"]
 
 
@@ -56,15 +76,18 @@ def test_objective_form_offers_only_this_librarys_competencies(coordinator: Any)
     response = coordinator.client.get(reverse("curriculum:objective_create", args=[programme.pk]))
     choices = list(response.context["form"].fields["competencies"].queryset)
     assert mine in choices and theirs not in choices
-    coordinator.client.post(reverse("curriculum:objective_create", args=[programme.pk]),
-                            {"code": "a", "title": "X", "competencies": [theirs.pk]})
+    coordinator.client.post(
+        reverse("curriculum:objective_create", args=[programme.pk]),
+        {"code": "a", "title": "X", "competencies": [theirs.pk]},
+    )
     assert not Objective.objects.exists()
 
 
 def test_competency_with_bad_code_gets_a_field_message(coordinator: Any) -> None:
-    response = coordinator.client.post(reverse("curriculum:competency_create"),
-                                       {"key_function": KeyFunction.objects.get(number=1).pk, "code": "salah",
-                                        "title": "X"})
+    response = coordinator.client.post(
+        reverse("curriculum:competency_create"),
+        {"key_function": KeyFunction.objects.get(number=1).pk, "code": "salah", "title": "X"},
+    )
     assert response.status_code == 200
     assert "code" in response.context["form"].errors
     assert not Competency.objects.exists()
@@ -80,7 +103,10 @@ def test_participant_does_not_see_draft_programmes(participant: Any) -> None:
 
 def test_programme_plan_flags_competencies_no_module_builds() -> None:
     programme = ProgrammeFactory()
-    built, missing = CompetencyFactory(library=programme.library), CompetencyFactory(library=programme.library)
+    built, missing = (
+        CompetencyFactory(library=programme.library),
+        CompetencyFactory(library=programme.library),
+    )
     objective = ObjectiveFactory(programme=programme)
     objective.competencies.set([built, missing])
     ModuleFactory(programme=programme).competencies.set([built])
@@ -105,8 +131,7 @@ def test_programme_page_has_a_fixed_number_of_queries(coordinator: Any, django_a
 
 
 @pytest.mark.parametrize("url_name", ["curriculum:programme_list", "curriculum:competency_list"])
-def test_lists_have_a_fixed_number_of_queries(url_name: str, coordinator: Any, django_assert_num_queries: Any
-                                              ) -> None:
+def test_lists_have_a_fixed_number_of_queries(url_name: str, coordinator: Any, django_assert_num_queries: Any) -> None:
     for year in range(2020, 2027):
         ProgrammeFactory(library=coordinator.library, year=year)
     for _ in range(20):

@@ -16,6 +16,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo loaded: {made}."))
         else:
             self.stdout.write("Demo already loaded; nothing changed.")
-        self.stdout.write("\nDemo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for username, role in DEMO_LOGINS:
             self.stdout.write(f"  {username:<12} {role}")

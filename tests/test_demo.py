@@ -1,0 +1,63 @@
+"""`manage.py seed_demo`: the Pasuruan demo, idempotent, never wiping what people changed."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from lentera.accounts.models import AuditEntry, Library, Membership, Role, User
+from lentera.curriculum.models import Module, Objective, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Library, User, Membership, Programme, Objective, Module, AuditEntry)
+    }
+
+
+def test_seed_demo_loads_pasuruan_and_prints_the_logins() -> None:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    library = Library.objects.get(slug="kota-pasuruan")
+    assert library.kecamatan == ["Gadingrejo", "Purworejo", "Bugul Kidul", "Panggungrejo"]
+    roles = Membership.objects.filter(library=library)
+    assert roles.filter(role=Role.PARTICIPANT).count() == 25
+    assert roles.filter(role=Role.INSTRUCTOR).count() == 3
+    programme = Programme.objects.get(library=library, year=2026)
+    assert list(programme.objectives.values_list("code", flat=True)) == ["a", "b", "c", "d"]
+    assert programme.modules.count() == 5
+    for username in ("koordinator", "instruktur", "peserta", "mitra", "admin"):
+        assert authenticate(username=username, password="lentera-demo") is not None, username
+        assert username in out.getvalue()
+    assert User.objects.get(username="admin").is_superuser
+    nips = [n for n in User.objects.exclude(nip="").values_list("nip", flat=True)]
+    assert all(len(n) == 18 and n.isdigit() for n in nips) and len(set(nips)) == len(nips)
+
+
+def test_seed_demo_twice_changes_nothing_and_keeps_edits() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    before = _counts()
+    User.objects.filter(username="peserta").update(full_name="Nama Diubah Sendiri")
+    Programme.objects.update(description="Diubah koordinator")
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert _counts() == before
+    assert User.objects.get(username="peserta").full_name == "Nama Diubah Sendiri"
+    assert Programme.objects.get().description == "Diubah koordinator"
+    assert "nothing changed" in out.getvalue()
+
+
+def test_every_module_builds_a_mapped_competency(django_assert_max_num_queries: Any) -> None:
+    from lentera.curriculum.selectors import programme_plan
+
+    call_command("seed_demo", stdout=StringIO())
+    _, modules, uncovered = programme_plan(programme=Programme.objects.get())
+    assert uncovered == []
+    assert all(m.objectives.all() and m.competencies.all() for m in modules)
