@@ -273,6 +273,16 @@ class TestErrorPages:
         assert response.status_code == 403
         assert indonesian("You may not open this page") in response.content.decode()
 
+    def test_server_error_page_is_indonesian_and_needs_no_database(self, django_assert_num_queries: Any) -> None:
+        from django.test import RequestFactory
+
+        from lentera.views import error_500
+
+        with django_assert_num_queries(0):
+            response = error_500(RequestFactory().get("/"))
+        assert response.status_code == 500
+        assert indonesian("Something went wrong") in response.content.decode()
+
     def test_not_found_page_is_indonesian(self, participant: Any) -> None:
         response = participant.client.get("/tidak-ada/")
         assert response.status_code == 404
