@@ -94,3 +94,9 @@ def personas(
 def _fast_password_hashing(settings: Any) -> None:
     """Tests hash many passwords; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files of a test go to its own folder, never into the project's data."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -58,6 +58,13 @@ def test_every_module_builds_a_mapped_competency(django_assert_max_num_queries: 
     from lentera.curriculum.selectors import programme_plan
 
     call_command("seed_demo", stdout=StringIO())
-    _, modules, uncovered = programme_plan(programme=Programme.objects.get())
-    assert uncovered == []
-    assert all(m.objectives.all() and m.competencies.all() for m in modules)
+    plan = programme_plan(programme=Programme.objects.get())
+    assert plan.uncovered == []
+    assert all(m.objectives.all() and m.competencies.all() and m.sessions.all() for m in plan.modules)
+    assert {code for code, *_ in plan.method_minutes} == {
+        "lecture",
+        "discussion",
+        "practice",
+        "case_study",
+        "role_play",
+    }

@@ -11,17 +11,28 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
+from lentera.curriculum.models import Material
 from lentera.curriculum.tests.factories import (
     CompetencyFactory,
     ModuleFactory,
     ObjectiveFactory,
     ProgrammeFactory,
+    SessionPlanFactory,
 )
 
-OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, ADMIN_LOGIN = ("200", "login", "403", "404", "302", "admin-login")
+OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, BAD_REQUEST, ADMIN_LOGIN = (
+    "200",
+    "login",
+    "403",
+    "404",
+    "302",
+    "400",
+    "admin-login",
+)
 PERSONAS = ["coordinator_a", "instructor_a", "participant_a", "partner_a", "coordinator_b", "anon"]
 
 
@@ -79,6 +90,25 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "curriculum:module_create": ("get", COORDINATOR_OBJECT, lambda o: {"programme_pk": o["programme"].pk}),
     "curriculum:module_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["module"].pk}),
     "curriculum:module_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["module"].pk}),
+    "curriculum:programme_copy": (
+        "post",
+        row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["programme"].pk},
+    ),
+    "curriculum:session_plan_create": ("get", COORDINATOR_OBJECT, lambda o: {"module_pk": o["module"].pk}),
+    "curriculum:session_plan_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["plan"].pk}),
+    "curriculum:session_plan_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["plan"].pk}),
+    "curriculum:material_add": (
+        "post",  # an empty form: the coordinator gets the page back with the errors
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"plan_pk": o["plan"].pk},
+    ),
+    "curriculum:material_remove": (
+        "post",
+        row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["material"].pk},
+    ),
+    "curriculum:material_download": ("get", STAFF_OBJECT, lambda o: {"pk": o["material"].pk}),
     "curriculum:competency_list": ("get", STAFF_PAGE, None),
     "curriculum:competency_create": ("get", COORDINATOR_PAGE, None),
     "curriculum:competency_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["competency"].pk}),
@@ -116,10 +146,24 @@ def test_every_url_is_declared() -> None:
 @pytest.fixture
 def objects(library_a: Any, participant: Any) -> dict[str, Any]:
     programme = ProgrammeFactory(library=library_a)
+    module = ModuleFactory(programme=programme)
+    plan = SessionPlanFactory(module=module)
+    material = Material(
+        library=library_a,
+        session_plan=plan,
+        kind=Material.Kind.FILE,
+        title="Modul PDF",
+        original_name="modul.pdf",
+        content_type="application/pdf",
+        size=9,
+    )
+    material.file.save("modul.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
+        "plan": plan,
+        "material": material,
         "programme": programme,
         "objective": ObjectiveFactory(programme=programme),
-        "module": ModuleFactory(programme=programme),
+        "module": module,
         "competency": CompetencyFactory(library=library_a),
         "person": participant.user,
         "membership": Membership.objects.get(user=participant.user),

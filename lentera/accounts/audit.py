@@ -30,6 +30,11 @@ ACTION_LABELS: dict[str, Any] = {
     "module.update": _("Module changed"),
     "competency.create": _("Competency unit added"),
     "competency.update": _("Competency unit changed"),
+    "programme.copy": _("Programme copied for another year"),
+    "session_plan.create": _("Session plan created"),
+    "session_plan.update": _("Session plan changed"),
+    "material.add": _("Material added"),
+    "material.remove": _("Material removed"),
 }
 
 

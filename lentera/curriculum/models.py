@@ -173,3 +173,99 @@ class Module(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("curriculum:module_detail", args=[self.pk])
+
+
+class Method(models.TextChoices):
+    """The interactive methods of the programme (DESIGN.md §1, item 4)."""
+
+    LECTURE = "lecture", _("Lecture")
+    DISCUSSION = "discussion", _("Group discussion")
+    PRACTICE = "practice", _("Hands-on practice")
+    CASE_STUDY = "case_study", _("Case study")
+    ROLE_PLAY = "role_play", _("Simulation and role-play")
+
+
+class SessionPlan(models.Model):
+    """One planned session of a module: what is learnt, by which method, for how long."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.CASCADE, related_name="sessions")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    outcomes = models.TextField(
+        _("learning outcomes"), blank=True, help_text=_("What participants can do afterwards; one per line.")
+    )
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.LECTURE)
+    planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), default=90)
+    competencies = models.ManyToManyField(
+        Competency, verbose_name=_("competencies"), blank=True, related_name="session_plans"
+    )
+    case_study = models.TextField(_("case study"), blank=True, help_text=_("The case text, for case-study sessions."))
+
+    class Meta:
+        ordering = ["module", "order", "title"]
+        verbose_name = _("session plan")
+        verbose_name_plural = _("session plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "title"],
+                name="curriculum_sessionplan_unique_title",
+                violation_error_message=_("This module already has a session with this title."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_minutes__gte=15) & models.Q(planned_minutes__lte=600),
+                name="curriculum_sessionplan_minutes_range",
+                violation_error_message=_("A session lasts between 15 and 600 minutes."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("curriculum:session_plan_detail", args=[self.pk])
+
+    @property
+    def outcome_list(self) -> list[str]:
+        return [line.strip(" -•\t") for line in self.outcomes.splitlines() if line.strip(" -•\t")]
+
+
+class Material(models.Model):
+    """A learning material of a session plan: an uploaded file, a link, or a text."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", _("File")
+        LINK = "link", _("Link")
+        TEXT = "text", _("Text")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    session_plan = models.ForeignKey(
+        SessionPlan, verbose_name=_("session plan"), on_delete=models.CASCADE, related_name="materials"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    url = models.URLField(_("link"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session_plan", "created_at"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="file", url="", body="")
+                    | models.Q(kind="link", file="", body="")
+                    | models.Q(kind="text", file="", url="")
+                ),
+                name="curriculum_material_one_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,13 +6,24 @@ all writes are for coordinators. Another library's objects are 404, never 403.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
+from lentera.curriculum.jp import total_jp
+from lentera.curriculum.models import (
+    Competency,
+    KeyFunction,
+    Material,
+    Method,
+    Module,
+    Objective,
+    Programme,
+    SessionPlan,
+)
 from lentera.lib.tenancy import scoped
 
 if TYPE_CHECKING:
@@ -44,21 +55,72 @@ def programme_get_for_user(*, access: LibraryAccess, pk: int, for_write: bool = 
     return programme
 
 
-def programme_plan(*, programme: Programme) -> tuple[list[Objective], list[Module], list[Competency]]:
-    """Objectives and modules with their competencies, and the competencies no module builds."""
-    objectives = list(
-        programme.objectives.prefetch_related(Prefetch("competencies", queryset=Competency.objects.order_by("code")))
-    )
+@dataclass
+class ProgrammePlan:
+    """A programme at a glance: objectives → modules → sessions, with JP and the methods mix."""
+
+    objectives: list[Objective]
+    modules: list[Module]
+    uncovered: list[Competency]  # wanted by an objective, built by no session
+    total_minutes: int = 0
+    total_jp: int = 0
+    method_minutes: list[tuple[str, str, int, int]] = field(default_factory=list)  # code, label, minutes, %
+    session_count: int = 0
+
+
+def programme_plan(*, programme: Programme) -> ProgrammePlan:
+    """Everything the programme page shows, in a fixed number of queries."""
+    competency_order = Competency.objects.order_by("code", "title")
+    objectives = list(programme.objectives.prefetch_related(Prefetch("competencies", queryset=competency_order)))
     modules = list(
         programme.modules.prefetch_related(
             Prefetch("objectives", queryset=Objective.objects.order_by("code")),
-            Prefetch("competencies", queryset=Competency.objects.order_by("code")),
+            Prefetch("competencies", queryset=competency_order),
+            Prefetch("sessions", queryset=SessionPlan.objects.order_by("order", "title")),
+            Prefetch("sessions__competencies", queryset=competency_order),
         )
     )
-    built = {c.pk for m in modules for c in m.competencies.all()}
+    sessions = [plan for module in modules for plan in module.sessions.all()]
+    built = {c.pk for plan in sessions for c in plan.competencies.all()}
     wanted: dict[int, Competency] = {c.pk: c for o in objectives for c in o.competencies.all()}
-    uncovered = [c for pk, c in wanted.items() if pk not in built]
-    return objectives, modules, uncovered
+    by_method: dict[str, int] = {}
+    for plan in sessions:
+        by_method[plan.method] = by_method.get(plan.method, 0) + plan.planned_minutes
+    total = sum(by_method.values())
+    mix = [
+        (code, str(label), by_method[code], round(100 * by_method[code] / total) if total else 0)
+        for code, label in Method.choices
+        if code in by_method
+    ]
+    for module in modules:
+        module.jp = total_jp(p.planned_minutes for p in module.sessions.all())  # type: ignore[attr-defined]
+    return ProgrammePlan(
+        objectives=objectives,
+        modules=modules,
+        uncovered=[c for pk, c in wanted.items() if pk not in built],
+        total_minutes=total,
+        total_jp=total_jp(p.planned_minutes for p in sessions),
+        method_minutes=mix,
+        session_count=len(sessions),
+    )
+
+
+def session_plan_get_for_user(*, access: LibraryAccess, pk: int, for_write: bool = False) -> SessionPlan:
+    _require_member(access, for_write=for_write)
+    plan = scoped(SessionPlan, access.library).select_related("module__programme").filter(pk=pk).first()
+    if plan is None or (plan.module.programme.status == Programme.Status.DRAFT and not access.is_coordinator):
+        raise Http404
+    return plan
+
+
+def material_get_for_user(*, access: LibraryAccess, pk: int, for_write: bool = False) -> Material:
+    _require_member(access, for_write=for_write)
+    material = scoped(Material, access.library).select_related("session_plan__module__programme").filter(pk=pk).first()
+    if material is None or (
+        material.session_plan.module.programme.status == Programme.Status.DRAFT and not access.is_coordinator
+    ):
+        raise Http404
+    return material
 
 
 def objective_get_for_user(*, access: LibraryAccess, pk: int, for_write: bool = False) -> Objective:

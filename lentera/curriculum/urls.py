@@ -18,3 +18,13 @@ urlpatterns = [
     path("kompetensi/baru/", views.competency_create, name="competency_create"),
     path("kompetensi/<int:pk>/ubah/", views.competency_edit, name="competency_edit"),
 ]
+
+urlpatterns += [
+    path("<int:pk>/salin/", views.programme_copy, name="programme_copy"),
+    path("modul/<int:module_pk>/sesi/baru/", views.session_plan_create, name="session_plan_create"),
+    path("sesi/<int:pk>/", views.session_plan_detail, name="session_plan_detail"),
+    path("sesi/<int:pk>/ubah/", views.session_plan_edit, name="session_plan_edit"),
+    path("sesi/<int:plan_pk>/materi/", views.material_add, name="material_add"),
+    path("materi/<int:pk>/hapus/", views.material_remove, name="material_remove"),
+    path("materi/<int:pk>/unduh/", views.material_download, name="material_download"),
+]

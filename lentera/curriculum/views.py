@@ -6,19 +6,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.forms import ModelForm
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role
 from lentera.curriculum import selectors, services
-from lentera.curriculum.forms import CompetencyForm, ModuleForm, ObjectiveForm, ProgrammeForm
+from lentera.curriculum.forms import (
+    CompetencyForm,
+    MaterialForm,
+    ModuleForm,
+    ObjectiveForm,
+    ProgrammeCopyForm,
+    ProgrammeForm,
+    SessionPlanForm,
+)
+from lentera.curriculum.jp import jp_for_minutes, total_jp
 from lentera.lib.forms import add_service_errors
 
 STAFF_ROLES = (Role.COORDINATOR, Role.INSTRUCTOR, Role.PARTICIPANT)
@@ -28,7 +37,7 @@ def _fields(form: ModelForm, *, without: tuple[str, ...] = ()) -> dict[str, Any]
     return {name: form.cleaned_data[name] for name in form._meta.fields or () if name not in without}
 
 
-def _save(request: AccessRequest, form: ModelForm, action: Any, success: str) -> Model | None:
+def _save(request: AccessRequest, form: ModelForm, action: Any, success: str) -> Any:
     """Run a service with the form's data; on a ValidationError put it on the form and return None."""
     try:
         obj = action()
@@ -75,17 +84,28 @@ def programme_create(request: AccessRequest) -> HttpResponse:
 def programme_detail(request: AccessRequest, pk: int) -> HttpResponse:
     access = request.access
     programme = selectors.programme_get_for_user(access=access, pk=pk)
-    objectives, modules, uncovered = selectors.programme_plan(programme=programme)
+    plan = selectors.programme_plan(programme=programme)
+    copy_form = ProgrammeCopyForm(initial={"year": programme.year + 1}) if access.is_coordinator else None
     return render(
-        request,
-        "curriculum/programme_detail.html",
-        {
-            "programme": programme,
-            "objectives": objectives,
-            "modules": modules,
-            "uncovered": uncovered,
-        },
+        request, "curriculum/programme_detail.html", {"programme": programme, "plan": plan, "copy_form": copy_form}
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def programme_copy(request: AccessRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get_for_user(access=request.access, pk=pk, for_write=True)
+    form = ProgrammeCopyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the year of the copy (2000–2100)."))
+        return redirect(programme)
+    try:
+        copy = services.programme_copy(actor=request.user, programme=programme, year=form.cleaned_data["year"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(programme)
+    messages.success(request, _("A draft copy was made. Check its dates and titles, then make it active."))
+    return redirect(copy)
 
 
 @role_required(Role.COORDINATOR)
@@ -165,6 +185,7 @@ def module_create(request: AccessRequest, programme_pk: int) -> HttpResponse:
 @role_required(*STAFF_ROLES)
 def module_detail(request: AccessRequest, pk: int) -> HttpResponse:
     module = selectors.module_get_for_user(access=request.access, pk=pk)
+    sessions = list(module.sessions.prefetch_related("competencies", "materials"))
     return render(
         request,
         "curriculum/module_detail.html",
@@ -172,6 +193,8 @@ def module_detail(request: AccessRequest, pk: int) -> HttpResponse:
             "module": module,
             "objectives": module.objectives.all(),
             "competencies": module.competencies.select_related("key_function"),
+            "sessions": sessions,
+            "total_jp": total_jp(p.planned_minutes for p in sessions),
         },
     )
 
@@ -246,3 +269,121 @@ def competency_edit(request: AccessRequest, pk: int) -> HttpResponse:
         "curriculum/form.html",
         {"form": form, "title": _("Edit competency unit"), "back": competency},
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def session_plan_create(request: AccessRequest, module_pk: int) -> HttpResponse:
+    access = request.access
+    module = selectors.module_get_for_user(access=access, pk=module_pk, for_write=True)
+    form = SessionPlanForm(
+        request.POST or None, library=access.current_library, initial={"order": module.sessions.count() + 1}
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request,
+            form,
+            lambda: services.session_plan_create(actor=request.user, module=module, **_fields(form)),
+            _("The session plan was added."),
+        )
+        if saved:
+            return redirect(saved)
+    return render(request, "curriculum/form.html", {"form": form, "title": _("New session plan"), "back": module})
+
+
+@role_required(*STAFF_ROLES)
+def session_plan_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
+    plan = selectors.session_plan_get_for_user(access=access, pk=pk)
+    return render(
+        request,
+        "curriculum/session_plan_detail.html",
+        {
+            "plan": plan,
+            "jp": jp_for_minutes(plan.planned_minutes),
+            "competencies": plan.competencies.select_related("key_function"),
+            "materials": plan.materials.all(),
+            "material_form": MaterialForm() if access.is_coordinator else None,
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def session_plan_edit(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
+    plan = selectors.session_plan_get_for_user(access=access, pk=pk, for_write=True)
+    form = SessionPlanForm(request.POST or None, instance=plan, library=access.current_library)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            request,
+            form,
+            lambda: services.session_plan_update(actor=request.user, plan=plan, **_fields(form)),
+            _("The session plan was saved."),
+        )
+        if saved:
+            return redirect(plan)
+    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit session plan"), "back": plan})
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def material_add(request: AccessRequest, plan_pk: int) -> HttpResponse:
+    access = request.access
+    plan = selectors.session_plan_get_for_user(access=access, pk=plan_pk, for_write=True)
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.material_add(
+                actor=request.user,
+                plan=plan,
+                title=data["title"],
+                upload=data["file"],
+                url=data["url"],
+                body=data["body"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The material was added."))
+            return redirect(plan)
+    return render(
+        request,
+        "curriculum/session_plan_detail.html",
+        {
+            "plan": plan,
+            "jp": jp_for_minutes(plan.planned_minutes),
+            "competencies": plan.competencies.select_related("key_function"),
+            "materials": plan.materials.all(),
+            "material_form": form,
+        },
+        status=400,
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def material_remove(request: AccessRequest, pk: int) -> HttpResponse:
+    material = selectors.material_get_for_user(access=request.access, pk=pk, for_write=True)
+    plan = material.session_plan
+    services.material_remove(actor=request.user, material=material)
+    messages.success(request, _("The material was removed."))
+    return redirect(plan)
+
+
+@role_required(*STAFF_ROLES)
+def material_download(request: AccessRequest, pk: int) -> HttpResponseBase:
+    """A material file, for the library's people only, always as a download (never rendered in our origin)."""
+    material = selectors.material_get_for_user(access=request.access, pk=pk)
+    if material.kind != material.Kind.FILE or not material.file:
+        raise Http404
+    response = FileResponse(
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name or material.file.name,
+        content_type=material.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

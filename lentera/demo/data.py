@@ -214,3 +214,131 @@ MODULES = [
         [1, 9],
     ),
 ]
+
+# module order -> sessions: (title, method, minutes, outcomes, competency indexes, case study)
+SESSION_PLANS: dict[int, list[tuple[str, str, int, str, list[int], str]]] = {
+    1: [
+        (
+            "Pengantar otomasi perpustakaan",
+            "lecture",
+            90,
+            "Menjelaskan modul-modul SLiMS/INLISLite\nMenjelaskan alur data katalog, anggota dan sirkulasi",
+            [0],
+            "",
+        ),
+        (
+            "Praktik katalogisasi dan sirkulasi di SLiMS",
+            "practice",
+            180,
+            "Membuat cantuman bibliografis\nMelayani peminjaman dan pengembalian\nMencetak laporan statistik",
+            [0],
+            "",
+        ),
+        (
+            "Penelusuran basis data daring",
+            "practice",
+            135,
+            "Menelusur e-resources Perpusnas dan iPusnas\nMenyusun strategi penelusuran dengan operator Boolean",
+            [1],
+            "",
+        ),
+        (
+            "Keamanan data dan etika informasi",
+            "discussion",
+            90,
+            "Menerapkan prinsip pelindungan data pribadi pemustaka\nMengenali risiko keamanan akun",
+            [0],
+            "",
+        ),
+    ],
+    2: [
+        (
+            "Kebijakan pengembangan koleksi",
+            "lecture",
+            90,
+            "Menyusun kriteria seleksi\nMemakai data peminjaman untuk pengadaan",
+            [2],
+            "",
+        ),
+        (
+            "Klasifikasi DDC dan tajuk subjek",
+            "practice",
+            180,
+            "Menentukan nomor kelas DDC\nMenentukan tajuk subjek yang tepat",
+            [3],
+            "",
+        ),
+        (
+            "Penyiangan koleksi: studi kasus",
+            "case_study",
+            135,
+            "Menerapkan kriteria penyiangan\nMenyusun berita acara penyiangan",
+            [4],
+            "Rak 600-an Perpustakaan Kota penuh. Separuh buku terbit sebelum 2005 dan jarang dipinjam, "
+            "tetapi beberapa judul adalah koleksi muatan lokal Pasuruan. Susun usulan penyiangan dan "
+            "jelaskan judul mana yang dipertahankan.",
+        ),
+    ],
+    3: [
+        (
+            "Standar layanan prima",
+            "lecture",
+            90,
+            "Menjelaskan standar layanan sirkulasi dan referensi\nMenerapkan etiket komunikasi",
+            [5],
+            "",
+        ),
+        (
+            "Wawancara referensi",
+            "discussion",
+            90,
+            "Menggali kebutuhan informasi pemustaka dengan pertanyaan terbuka",
+            [5],
+            "",
+        ),
+        (
+            "Bermain peran: menangani keluhan pemustaka",
+            "role_play",
+            135,
+            "Menyapa, mendengarkan, menjawab dengan tepat, dan menutup layanan dengan santun",
+            [6],
+            "",
+        ),
+    ],
+    4: [
+        (
+            "Merencanakan promosi dan kalender konten",
+            "practice",
+            135,
+            "Menyusun kalender konten media sosial satu bulan\nMenulis unggahan yang menarik",
+            [7],
+            "",
+        ),
+        (
+            "Kerja sama dengan sekolah dan komunitas",
+            "discussion",
+            90,
+            "Memetakan mitra potensial\nMerancang kegiatan bersama",
+            [8, 10],
+            "",
+        ),
+    ],
+    5: [
+        (
+            "Literasi informasi dan evaluasi sumber",
+            "lecture",
+            90,
+            "Menjelaskan kriteria kredibilitas sumber\nMengenali hoaks",
+            [9],
+            "",
+        ),
+        (
+            "Simulasi kelas literasi untuk pelajar",
+            "role_play",
+            135,
+            "Merancang dan memandu kelas literasi singkat untuk pelajar SMA",
+            [9, 1],
+            "",
+        ),
+    ],
+}

@@ -10,7 +10,7 @@ from django.db import transaction
 from lentera.accounts import services as account_services
 from lentera.accounts.models import FunctionalLevel, Library, Membership, Role, User
 from lentera.curriculum import services as curriculum_services
-from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
+from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme, SessionPlan
 from lentera.demo import data
 
 
@@ -130,8 +130,9 @@ def seed_demo() -> SeedReport:
         objectives[code] = objective
 
     for order, title, summary, description, objective_codes, comp_indexes in data.MODULES:
-        if not Module.objects.filter(programme=programme, title=title).exists():
-            curriculum_services.module_create(
+        module = Module.objects.filter(programme=programme, title=title).first()
+        if module is None:
+            module = curriculum_services.module_create(
                 actor=coordinator,
                 programme=programme,
                 order=order,
@@ -142,6 +143,22 @@ def seed_demo() -> SeedReport:
                 competencies=[competencies[i] for i in comp_indexes],
             )
             report.add("modules")
+        for position, (plan_title, method, minutes, outcomes, plan_comps, case) in enumerate(
+            data.SESSION_PLANS.get(order, []), start=1
+        ):
+            if not SessionPlan.objects.filter(module=module, title=plan_title).exists():
+                curriculum_services.session_plan_create(
+                    actor=coordinator,
+                    module=module,
+                    order=position,
+                    title=plan_title,
+                    method=method,
+                    planned_minutes=minutes,
+                    outcomes=outcomes,
+                    case_study=case,
+                    competencies=[competencies[i] for i in plan_comps],
+                )
+                report.add("session plans")
     return report
 
 

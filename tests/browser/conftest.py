@@ -1,9 +1,21 @@
 """Playwright end-to-end tests in a real Chromium against pytest-django's live server.
 
 Every test here is marked ``browser`` (run them with ``pytest -m browser tests/browser``).
-The live server runs in a thread of this process, so the demo data is seeded into the
-test database with ``seed_demo()`` before each test; ``transactional_db`` (pulled in by
-``live_server``) makes the data visible to the server thread and flushes it afterwards.
+The live server runs in a thread of this process; the ``demo`` fixture seeds the Pasuruan
+demo into the test database before each test (``live_server`` pulls in ``transactional_db``,
+so the server thread sees the data, and the database is flushed after each test).
+
+Playwright's sync API keeps an asyncio event loop running in the test thread while it is
+started. Two consequences, both handled here:
+
+* Django refuses database calls from a thread with a running loop unless
+  ``DJANGO_ALLOW_ASYNC_UNSAFE`` is set; it is set at import and removed again when the
+  browser tests are done, so it does not leak into later tests or their subprocesses.
+* While the loop runs, Django hands out a second set of connection objects (asgiref's
+  ``Local`` switches to context-local storage). pytest-django's copy of the migrated data
+  (rows made by data migrations, such as the SKKNI key functions, which each flush would
+  otherwise remove; ``django_db_serialized_rollback`` asks for it) hangs on the first set,
+  so it is handed to the second set when Playwright starts.
 """
 
 from __future__ import annotations
@@ -15,14 +27,13 @@ from typing import Any
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
-# database access from the test body and fixtures.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+_ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+_ASYNC_UNSAFE_BEFORE = os.environ.get(_ASYNC_UNSAFE)
+os.environ[_ASYNC_UNSAFE] = "true"
 
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-REPO_ROOT = HERE.parent.parent
 SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,17 +48,32 @@ DESKTOP = {"width": 1280, "height": 900}
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
+        if HERE in item.path.resolve().parents:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def playwright_instance() -> Iterator[Playwright]:
+@pytest.fixture(scope="package")
+def playwright_instance(django_db_setup: None) -> Iterator[Playwright]:
+    from django.db import connections
+
+    migrated_data = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in migrated_data.items():
+            connections[alias]._test_serialized_contents = contents
         yield playwright
+        connections.close_all()  # the loop's connections: close them while they are reachable
+    # The loop has stopped: give later tests the environment they had.
+    if _ASYNC_UNSAFE_BEFORE is None:
+        os.environ.pop(_ASYNC_UNSAFE, None)
+    else:
+        os.environ[_ASYNC_UNSAFE] = _ASYNC_UNSAFE_BEFORE
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     options: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
     if SYSTEM_CHROMIUM.exists():
@@ -61,9 +87,8 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any) -> Any:
     """The Pasuruan demo in the live server's database; returns the live server.
 
-    ``django_db_serialized_rollback`` restores the rows the data migrations created (key
-    functions, functional levels) that the flush after each transactional test removes.
-    A fast password hasher keeps seeding ~30 demo people quick.
+    ``django_db_serialized_rollback`` restores the migrated data the previous test's flush
+    removed. A fast password hasher keeps seeding the ~30 demo people quick.
     """
     from lentera.demo.seed import seed_demo
 
@@ -75,6 +100,7 @@ def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any) -
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     # bypass_csp: the site's strict Content-Security-Policy would block the injected axe script.
+    # locale: an Indonesian browser, like the librarians'; Django honours Accept-Language.
     context = browser.new_context(bypass_csp=True, viewport=DESKTOP, locale="id-ID")
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -6,6 +6,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from lentera.demo.data import MODULES
 from tests.browser.helpers import assert_accessible, html_lang, login, path_of, shot
 
 NEW_UNIT_CODE = "R.91PRP02.021.1"
@@ -28,9 +29,13 @@ def test_coordinator_plans_and_administers(page: Page, demo: Any) -> None:
     expect(objectives).to_have_count(4)
     for index, code in enumerate("abcd"):
         expect(objectives.nth(index)).to_contain_text(f"{code}.")
-    modules = page.locator("section[aria-labelledby='modules-heading'] .list-group-item")
-    expect(modules).to_have_count(5)
-    expect(modules.first).to_contain_text("Pemanfaatan Teknologi Informasi")
+    modules = page.locator("section[aria-labelledby='modules-heading']")
+    for _order, title, *_rest in MODULES:
+        expect(modules).to_contain_text(title)
+    module_links = modules.locator("a[href^='/program/modul/']").evaluate_all(
+        "links => [...new Set(links.map(a => a.getAttribute('href')).filter(h => /^\\/program\\/modul\\/\\d+\\/$/.test(h)))]"
+    )
+    assert len(module_links) == 5, module_links
     assert html_lang(page) == "id"
     assert_accessible(page)
     shot(page, "program-detail.png")

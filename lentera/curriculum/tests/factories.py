@@ -3,7 +3,7 @@ from __future__ import annotations
 import factory
 
 from lentera.accounts.tests.factories import LibraryFactory
-from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme
+from lentera.curriculum.models import Competency, KeyFunction, Method, Module, Objective, Programme, SessionPlan
 
 
 class ProgrammeFactory(factory.django.DjangoModelFactory):
@@ -43,3 +43,15 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     library = factory.SelfAttribute("programme.library")
     order = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Modul Uji {n}")
+
+
+class SessionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionPlan
+
+    module = factory.SubFactory(ModuleFactory)
+    library = factory.SelfAttribute("module.library")
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Sesi Uji {n}")
+    method = Method.LECTURE
+    planned_minutes = 90

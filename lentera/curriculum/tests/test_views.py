@@ -12,6 +12,7 @@ from lentera.curriculum.tests.factories import (
     ModuleFactory,
     ObjectiveFactory,
     ProgrammeFactory,
+    SessionPlanFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,17 +102,16 @@ def test_participant_does_not_see_draft_programmes(participant: Any) -> None:
     assert participant.client.get(reverse("curriculum:programme_detail", args=[draft.pk])).status_code == 404
 
 
-def test_programme_plan_flags_competencies_no_module_builds() -> None:
+def test_programme_plan_flags_competencies_no_session_builds() -> None:
     programme = ProgrammeFactory()
-    built, missing = (
-        CompetencyFactory(library=programme.library),
-        CompetencyFactory(library=programme.library),
-    )
+    built = CompetencyFactory(library=programme.library)
+    missing = CompetencyFactory(library=programme.library)
     objective = ObjectiveFactory(programme=programme)
     objective.competencies.set([built, missing])
-    ModuleFactory(programme=programme).competencies.set([built])
-    _, _, uncovered = programme_plan(programme=programme)
-    assert uncovered == [missing]
+    module = ModuleFactory(programme=programme)
+    module.competencies.set([built, missing])  # a module's list is not enough: a session must build it
+    SessionPlanFactory(module=module).competencies.set([built])
+    assert programme_plan(programme=programme).uncovered == [missing]
 
 
 def test_programme_page_has_a_fixed_number_of_queries(coordinator: Any, django_assert_num_queries: Any) -> None:
@@ -120,14 +120,25 @@ def test_programme_page_has_a_fixed_number_of_queries(coordinator: Any, django_a
         objective = ObjectiveFactory(programme=programme, code=code)
         objective.competencies.set([CompetencyFactory(library=coordinator.library) for _ in range(3)])
     for _ in range(5):
-        ModuleFactory(programme=programme).competencies.set([CompetencyFactory(library=coordinator.library)])
+        module = ModuleFactory(programme=programme)
+        module.competencies.set([CompetencyFactory(library=coordinator.library)])
+        for method in ("lecture", "practice"):
+            plan = SessionPlanFactory(module=module, method=method, planned_minutes=100)
+            plan.competencies.set([CompetencyFactory(library=coordinator.library)])
     coordinator.client.get(reverse("dashboard"))
-    # access (3) + programme + objectives with competencies (2) + modules with objectives and competencies (3)
-    with django_assert_num_queries(9):
+    # access (3) + programme + objectives, their competencies (2)
+    # + modules, their objectives, competencies, sessions, the sessions' competencies (5)
+    with django_assert_num_queries(11):
         response = coordinator.client.get(reverse("curriculum:programme_detail", args=[programme.pk]))
-    html = response.content.decode()
-    assert html.count('class="list-group-item list-group-item-action"') == 5
-    assert len(response.context["uncovered"]) == 12
+    plan = response.context["plan"]
+    assert plan.session_count == 10
+    assert plan.total_jp == 20  # ten sessions of 100 minutes: 2 JP each
+    assert [(code, minutes, pct) for code, _label, minutes, pct in plan.method_minutes] == [
+        ("lecture", 500, 50),
+        ("practice", 500, 50),
+    ]
+    assert len(plan.uncovered) == 12
+    assert response.content.decode().count("module-card") == 5
 
 
 @pytest.mark.parametrize("url_name", ["curriculum:programme_list", "curriculum:competency_list"])
