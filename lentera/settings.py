@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lentera.lib",
     "lentera.accounts",
     "lentera.curriculum",
+    "lentera.delivery",
     "lentera.demo",
 ]
 

@@ -17,6 +17,7 @@ from django.views.static import serve
 from lentera.accounts.access import redirect_to_library_chooser
 from lentera.accounts.selectors import library_role_counts
 from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
+from lentera.delivery import selectors as delivery
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -35,6 +36,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if access.is_coordinator:
         context["role_counts"] = library_role_counts(library=access.library)
         context["competency_count"] = competencies_for_user(access=access).count()
+        context["cohorts"] = list(delivery.cohorts_for_user(access=access))
+    if access.is_instructor or access.is_participant:
+        context["upcoming"] = delivery.upcoming_sessions(access=access, limit=3)
+    if access.is_participant:
+        context["progress"] = delivery.participant_progress(access=access)
+        context["open_checkins"] = delivery.open_checkins_for(access=access)
     return render(request, "dashboard/dashboard.html", context)
 
 

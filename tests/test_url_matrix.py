@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
@@ -23,6 +25,7 @@ from lentera.curriculum.tests.factories import (
     ProgrammeFactory,
     SessionPlanFactory,
 )
+from lentera.delivery import services as delivery_services
 
 OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, BAD_REQUEST, ADMIN_LOGIN = (
     "200",
@@ -54,6 +57,8 @@ COORDINATOR_PAGE = row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, LOGIN)
 COORDINATOR_OBJECT = row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
 STAFF_PAGE = row(OK, OK, OK, FORBIDDEN, OK, LOGIN)
 STAFF_OBJECT = row(OK, OK, OK, FORBIDDEN, MISSING, LOGIN)
+COORDINATOR_WRITE = row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
+PARTICIPANT_PAGE = row(FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, LOGIN)
 
 # url name -> (method, expected outcome per persona, kwargs from the library-A objects)
 Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
@@ -110,6 +115,33 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     ),
     "curriculum:material_download": ("get", STAFF_OBJECT, lambda o: {"pk": o["material"].pk}),
     "curriculum:competency_list": ("get", STAFF_PAGE, None),
+    "delivery:cohort_list": ("get", STAFF_PAGE, None),
+    "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
+    "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:cohort_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:enrol_search": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:enrol": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:withdraw": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["enrolment"].pk}),
+    "delivery:session_schedule": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:session_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["session"].pk}),
+    "delivery:session_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["session"].pk}),
+    "delivery:attendance_mark": (
+        "post",  # an empty form: marked nothing, back to the session
+        row(REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["session"].pk, "user_pk": o["person"].pk},
+    ),
+    "delivery:checkin_screen": (
+        "get",
+        row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["session"].pk},
+    ),
+    "delivery:check_in": ("get", PARTICIPANT_PAGE, None),
+    "delivery:check_in_session": ("get", PARTICIPANT_PAGE, lambda o: {"pk": o["session"].pk}),
+    "delivery:instructor_list": ("get", COORDINATOR_PAGE, None),
+    "delivery:instructor_add": ("get", COORDINATOR_PAGE, None),
+    "delivery:instructor_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["profile"].pk}),
+    "delivery:my_schedule": ("get", row(FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN), None),
+    "delivery:jp_ledger": ("get", COORDINATOR_PAGE, None),
     "curriculum:competency_create": ("get", COORDINATOR_PAGE, None),
     "curriculum:competency_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["competency"].pk}),
 }
@@ -144,7 +176,7 @@ def test_every_url_is_declared() -> None:
 
 
 @pytest.fixture
-def objects(library_a: Any, participant: Any) -> dict[str, Any]:
+def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]:
     programme = ProgrammeFactory(library=library_a)
     module = ModuleFactory(programme=programme)
     plan = SessionPlanFactory(module=module)
@@ -158,7 +190,26 @@ def objects(library_a: Any, participant: Any) -> dict[str, Any]:
         size=9,
     )
     material.file.save("modul.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    profile = delivery_services.instructor_register(actor=None, library=library_a, user=instructor.user)
+    cohort = delivery_services.cohort_create(
+        actor=None, programme=programme, name="Angkatan Uji", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 27)
+    )
+    enrolment = delivery_services.enrol(actor=None, cohort=cohort, user=participant.user)
+    start = datetime(2026, 3, 2, 8, 30, tzinfo=ZoneInfo("Asia/Jakarta"))
+    session = delivery_services.session_schedule(
+        actor=None,
+        cohort=cohort,
+        plan=plan,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=90),
+        room="Ruang 1",
+        instructors=[instructor.user],
+    )
     return {
+        "profile": profile,
+        "cohort": cohort,
+        "enrolment": enrolment,
+        "session": session,
         "plan": plan,
         "material": material,
         "programme": programme,

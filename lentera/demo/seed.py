@@ -12,6 +12,7 @@ from lentera.accounts.models import FunctionalLevel, Library, Membership, Role, 
 from lentera.curriculum import services as curriculum_services
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme, SessionPlan
 from lentera.demo import data
+from lentera.demo.delivery import seed_delivery
 
 
 @dataclass
@@ -84,8 +85,7 @@ def seed_demo() -> SeedReport:
     coordinator = _person(report, library, data.COORDINATOR, Role.COORDINATOR)
     for row in data.INSTRUCTORS:
         _person(report, library, row, Role.INSTRUCTOR)
-    for participant in _participant_rows():
-        _person(report, library, participant, Role.PARTICIPANT)
+    participants = [_person(report, library, row, Role.PARTICIPANT) for row in _participant_rows()]
     _person(report, library, data.PARTNER, Role.PARTNER)
 
     competencies = []
@@ -159,6 +159,7 @@ def seed_demo() -> SeedReport:
                     competencies=[competencies[i] for i in plan_comps],
                 )
                 report.add("session plans")
+    seed_delivery(report, library, coordinator, programme, competencies, participants)
     return report
 
 

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lentera.accounts.models import Library
+from lentera.curriculum.jp import jp_for_minutes
+from lentera.curriculum.models import Competency, Programme, SessionPlan
+
+
+def new_secret() -> str:
+    return secrets.token_hex(16)
+
+
+class InstructorProfile(models.Model):
+    """A trainer in the library's register: internal staff or an external expert."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", _("Internal staff")
+        EXTERNAL = "external", _("External trainer")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="instructor_profiles"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    years_experience = models.PositiveSmallIntegerField(_("years of experience"), default=0)
+    bio = models.TextField(_("short bio"), blank=True)
+    certifications = models.TextField(_("certifications"), blank=True, help_text=_("One per line."))
+    photo = models.ImageField(_("photo"), upload_to="instructors/", blank=True)
+    expertise = models.ManyToManyField(Competency, verbose_name=_("expertise"), blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__full_name"]
+        verbose_name = _("instructor")
+        verbose_name_plural = _("instructors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["library", "user"],
+                name="delivery_instructor_unique",
+                violation_error_message=_("This person is already in the instructor register."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Cohort(models.Model):
+    """An angkatan: a group of participants going through a programme on given dates."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="cohorts"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), default=30)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    checkin_grace_minutes = models.PositiveSmallIntegerField(_("minutes before a check-in counts as late"), default=15)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="delivery_cohort_unique_name",
+                violation_error_message=_("This programme already has a cohort with this name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="delivery_cohort_dates_in_order",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1),
+                name="delivery_cohort_capacity_positive",
+                violation_error_message=_("The capacity must be at least 1."),
+            ),
+        ]
+        indexes = [models.Index(fields=["library", "-starts_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("delivery:cohort_detail", args=[self.pk])
+
+
+class Enrolment(models.Model):
+    """A participant in a cohort: enrolled, waiting for a place, or withdrawn."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("Enrolled")
+        WAITLISTED = "waitlisted", _("On the waitlist")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="enrolments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ENROLLED)
+    created_at = models.DateTimeField(_("enrolled on"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["cohort", "created_at", "id"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"],
+                name="delivery_enrolment_unique",
+                violation_error_message=_("This person is already in this cohort."),
+            )
+        ]
+        indexes = [models.Index(fields=["cohort", "status", "created_at"]), models.Index(fields=["user", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.cohort}"
+
+
+class ScheduledSession(models.Model):
+    """A session plan put on the calendar for a cohort: when, where, and who teaches it."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="sessions")
+    plan = models.ForeignKey(
+        SessionPlan, verbose_name=_("session plan"), on_delete=models.PROTECT, related_name="scheduled"
+    )
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    room = models.CharField(_("room"), max_length=100, blank=True)
+    instructors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructors"),
+        through="SessionInstructor",
+        related_name="taught_sessions",
+        blank=True,
+    )
+    jp = models.PositiveSmallIntegerField(
+        _("JP"), default=0, help_text=_("From the actual minutes: floor(minutes / 45), kept by the schedule service.")
+    )
+    checkin_secret = models.CharField(max_length=32, default=new_secret, editable=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("scheduled session")
+        verbose_name_plural = _("scheduled sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="delivery_session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            )
+        ]
+        indexes = [models.Index(fields=["library", "starts_at"]), models.Index(fields=["cohort", "starts_at"])]
+
+    def __str__(self) -> str:
+        return self.plan.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("delivery:session_detail", args=[self.pk])
+
+    @property
+    def minutes(self) -> int:
+        """The actual minutes, which count for JP even when they differ from the plan."""
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def actual_jp(self) -> int:
+        return jp_for_minutes(self.minutes)
+
+
+class SessionInstructor(models.Model):
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(ScheduledSession, on_delete=models.CASCADE, related_name="instructor_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="delivery_session_instructor_unique")]
+        indexes = [models.Index(fields=["user", "session"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.session}"
+
+
+class Attendance(models.Model):
+    """One participant at one scheduled session; present and late sessions add JP."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    class Method(models.TextChoices):
+        QR = "qr", _("QR code")
+        CODE = "code", _("Typed code")
+        MANUAL = "manual", _("Marked by the instructor")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        ScheduledSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices, default=Method.MANUAL)
+    checked_in_at = models.DateTimeField(_("time in"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("marked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    COUNTS_FOR_JP = (Status.PRESENT, Status.LATE)
+
+    class Meta:
+        ordering = ["session", "user__full_name"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="delivery_attendance_unique")]
+        indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["library", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.session} · {self.get_status_display()}"

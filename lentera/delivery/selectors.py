@@ -1,0 +1,238 @@
+"""Reads for delivery, with the access rule for each object type.
+
+Coordinators see every cohort of their library. Instructors see the cohorts and sessions they
+teach; participants the ones they are enrolled in. Another library's objects are 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from lentera.accounts.models import Role, User
+from lentera.delivery.models import (
+    Attendance,
+    Cohort,
+    Enrolment,
+    InstructorProfile,
+    ScheduledSession,
+)
+from lentera.lib.tenancy import scoped
+
+if TYPE_CHECKING:
+    from lentera.accounts.access import LibraryAccess
+
+
+def _cohorts_visible(access: LibraryAccess) -> QuerySet[Cohort]:
+    cohorts = scoped(Cohort, access.library)
+    if access.is_coordinator:
+        return cohorts
+    mine = Q()
+    if access.is_instructor:
+        mine |= Q(sessions__instructor_links__user=access.user)
+    if access.is_participant:
+        mine |= Q(enrolments__user=access.user, enrolments__status=Enrolment.Status.ENROLLED)
+    if not mine:
+        return cohorts.none()
+    return cohorts.filter(pk__in=cohorts.filter(mine).values("pk"))
+
+
+def cohorts_for_user(*, access: LibraryAccess) -> QuerySet[Cohort]:
+    if not access.roles:
+        raise PermissionDenied
+    return (
+        _cohorts_visible(access)
+        .select_related("programme")
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
+            waiting=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.WAITLISTED), distinct=True),
+            session_count=Count("sessions", distinct=True),
+        )
+    )
+
+
+def cohort_get_for_user(*, access: LibraryAccess, pk: int, for_write: bool = False) -> Cohort:
+    if for_write and not access.is_coordinator:
+        raise PermissionDenied
+    cohort = _cohorts_visible(access).select_related("programme").filter(pk=pk).first()
+    if cohort is None:
+        raise Http404
+    return cohort
+
+
+def cohort_roster(*, cohort: Cohort) -> list[Enrolment]:
+    return list(
+        cohort.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("user__functional_level")
+        .order_by("status", "created_at", "id")
+    )
+
+
+def cohort_sessions(*, cohort: Cohort) -> QuerySet[ScheduledSession]:
+    return cohort.sessions.select_related("plan__module").prefetch_related(
+        Prefetch("instructors", queryset=User.objects.order_by("full_name"))
+    )
+
+
+def session_get_for_user(*, access: LibraryAccess, pk: int, teach: bool = False) -> ScheduledSession:
+    """A scheduled session; ``teach`` (attendance, projector) is for its instructors and coordinators."""
+    session = scoped(ScheduledSession, access.library).select_related("cohort", "plan__module").filter(pk=pk).first()
+    if session is None:
+        raise Http404
+    teaches = session.instructor_links.filter(user=access.user).exists() if access.is_instructor else False
+    if access.is_coordinator or teaches:
+        return session
+    if teach:
+        raise PermissionDenied
+    if (
+        access.is_participant
+        and session.cohort.enrolments.filter(user=access.user, status=Enrolment.Status.ENROLLED).exists()
+    ):
+        return session
+    raise PermissionDenied
+
+
+def session_attendance_rows(*, session: ScheduledSession) -> list[tuple[Enrolment, Attendance | None]]:
+    """Every enrolled participant of the session's cohort with their attendance (two queries)."""
+    enrolled = list(
+        session.cohort.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    marks = {a.user_id: a for a in session.attendance.all()}
+    return [(enrolment, marks.get(enrolment.user_id)) for enrolment in enrolled]
+
+
+def instructors_for_user(*, access: LibraryAccess) -> QuerySet[InstructorProfile]:
+    if not access.is_coordinator:
+        raise PermissionDenied
+    return scoped(InstructorProfile, access.library).select_related("user").prefetch_related("expertise")
+
+
+def instructor_get_for_user(*, access: LibraryAccess, pk: int) -> InstructorProfile:
+    if not access.is_coordinator:
+        raise PermissionDenied
+    profile = scoped(InstructorProfile, access.library).select_related("user").filter(pk=pk).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+def upcoming_sessions(*, access: LibraryAccess, now: datetime | None = None, limit: int = 5) -> list[ScheduledSession]:
+    """The person's next sessions (as instructor or participant), the running one first."""
+    now = now or timezone.now()
+    mine = Q()
+    if access.is_instructor:
+        mine |= Q(instructor_links__user=access.user)
+    if access.is_participant:
+        mine |= Q(cohort__enrolments__user=access.user, cohort__enrolments__status=Enrolment.Status.ENROLLED)
+    if not mine:
+        return []
+    sessions = scoped(ScheduledSession, access.library)
+    ids = sessions.filter(mine, ends_at__gte=now).values("pk")
+    return list(
+        sessions.filter(pk__in=ids)
+        .select_related("plan__module", "cohort")
+        .prefetch_related(Prefetch("instructors", queryset=User.objects.order_by("full_name")), "plan__materials")
+        .order_by("starts_at")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ParticipantProgress:
+    jp_this_year: int
+    jp_target: int
+    attended: int
+    past_sessions: int
+
+    @property
+    def attendance_rate(self) -> int | None:
+        return round(100 * self.attended / self.past_sessions) if self.past_sessions else None
+
+    @property
+    def jp_percent(self) -> int:
+        return min(100, round(100 * self.jp_this_year / self.jp_target)) if self.jp_target else 100
+
+
+def participant_progress(*, access: LibraryAccess, now: datetime | None = None) -> ParticipantProgress:
+    """JP this year and the attendance rate over the participant's past sessions (two queries)."""
+    now = now or timezone.now()
+    year = timezone.localtime(now).year
+    library = access.current_library
+    counted = scoped(Attendance, library).filter(user=access.user, status__in=Attendance.COUNTS_FOR_JP)
+    jp = counted.filter(session__starts_at__year=year).aggregate(total=Sum("session__jp"))["total"] or 0
+    past = scoped(ScheduledSession, library).filter(
+        ends_at__lt=now,
+        cohort__enrolments__user=access.user,
+        cohort__enrolments__status=Enrolment.Status.ENROLLED,
+    )
+    figures = past.aggregate(
+        total=Count("pk", distinct=True),
+        attended=Count(
+            "attendance",
+            filter=Q(attendance__user=access.user, attendance__status__in=Attendance.COUNTS_FOR_JP),
+            distinct=True,
+        ),
+    )
+    return ParticipantProgress(
+        jp_this_year=jp,
+        jp_target=library.yearly_jp_target,
+        attended=figures["attended"],
+        past_sessions=figures["total"],
+    )
+
+
+def jp_ledger(*, access: LibraryAccess, year: int) -> QuerySet[User]:
+    """Every participant of the library with their JP in ``year`` (one query; coordinator only)."""
+    if not access.is_coordinator:
+        raise PermissionDenied
+    library = access.current_library
+    counted = Q(
+        attendance__library=library,
+        attendance__status__in=Attendance.COUNTS_FOR_JP,
+        attendance__session__starts_at__year=year,
+    )
+    participants = scoped(Enrolment, library).values("user_id")
+    members = User.objects.filter(
+        Q(pk__in=participants)
+        | Q(memberships__library=library, memberships__role=Role.PARTICIPANT, memberships__is_active=True)
+    ).distinct()
+    return (
+        User.objects.filter(pk__in=members.values("pk"))
+        .select_related("functional_level")
+        .annotate(
+            jp=Sum("attendance__session__jp", filter=counted, default=0), sessions=Count("attendance", filter=counted)
+        )
+        .order_by("full_name")
+    )
+
+
+def open_checkins_for(*, access: LibraryAccess, now: datetime | None = None) -> list[ScheduledSession]:
+    """The participant's sessions whose check-in is open now."""
+    from lentera.delivery.checkin import OPENS_BEFORE
+
+    now = now or timezone.now()
+    return list(
+        scoped(ScheduledSession, access.library)
+        .filter(
+            starts_at__lte=now + OPENS_BEFORE,
+            ends_at__gte=now,
+            cohort__enrolments__user=access.user,
+            cohort__enrolments__status=Enrolment.Status.ENROLLED,
+        )
+        .select_related("plan")
+        .distinct()
+    )
+
+
+def my_attendance(*, access: LibraryAccess, sessions: list[ScheduledSession]) -> dict[int, Any]:
+    return {
+        a.session_id: a
+        for a in scoped(Attendance, access.library).filter(user=access.user, session__in=[s.pk for s in sessions])
+    }

@@ -1,0 +1,436 @@
+"""Writes for delivery: instructors, cohorts, enrolment with waitlist, the schedule, attendance.
+
+Each function is atomic, validated and audited; emails go out after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from lentera.accounts import services as account_services
+from lentera.accounts.audit import audit_record, update_with_audit
+from lentera.accounts.models import Library, Membership, Role, User
+from lentera.curriculum.jp import jp_for_minutes
+from lentera.curriculum.models import Competency, Programme, SessionPlan
+from lentera.delivery import checkin
+from lentera.delivery.models import (
+    Attendance,
+    Cohort,
+    Enrolment,
+    InstructorProfile,
+    ScheduledSession,
+    SessionInstructor,
+)
+
+INSTRUCTOR_FIELDS = ("kind", "organisation", "years_experience", "bio", "certifications", "photo", "expertise")
+COHORT_FIELDS = ("name", "starts_on", "ends_on", "venue", "capacity", "status", "checkin_grace_minutes")
+
+
+def _ensure_role(*, actor: Any, library: Library, user: User, role: str) -> None:
+    if not Membership.objects.filter(library=library, user=user, role=role, is_active=True).exists():
+        account_services.membership_grant(actor=actor, library=library, user=user, role=role)
+
+
+def _same_library(library: Library, field: str, objects: Iterable[Any]) -> list[Any]:
+    objects = list(objects)
+    if any(obj.library_id != library.pk for obj in objects):
+        raise ValidationError({field: _("Choose only items of this library.")})
+    return objects
+
+
+# Instructors ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def instructor_register(
+    *,
+    actor: Any,
+    library: Library,
+    user: User,
+    kind: str = InstructorProfile.Kind.INTERNAL,
+    organisation: str = "",
+    years_experience: int = 0,
+    bio: str = "",
+    certifications: str = "",
+    photo: Any = None,
+    expertise: Iterable[Competency] = (),
+) -> InstructorProfile:
+    """Put a person in the instructor register (and give them the instructor role)."""
+    profile = InstructorProfile(
+        library=library,
+        user=user,
+        kind=kind,
+        organisation=organisation,
+        years_experience=years_experience,
+        bio=bio,
+        certifications=certifications,
+    )
+    if photo:
+        profile.photo = photo
+    profile.full_clean()
+    profile.save()
+    profile.expertise.set(_same_library(library, "expertise", expertise))
+    _ensure_role(actor=actor, library=library, user=user, role=Role.INSTRUCTOR)
+    audit_record(actor=actor, library=library, action="instructor.register", obj=profile)
+    return profile
+
+
+@transaction.atomic
+def instructor_update(
+    *, actor: Any, profile: InstructorProfile, expertise: Iterable[Competency] | None = None, **fields: Any
+) -> InstructorProfile:
+    m2m = {} if expertise is None else {"expertise": _same_library(profile.library, "expertise", expertise)}
+    update_with_audit(
+        actor=actor,
+        library=profile.library,
+        obj=profile,
+        action="instructor.update",
+        fields=fields,
+        allowed=INSTRUCTOR_FIELDS,
+        m2m=m2m,
+    )
+    return profile
+
+
+# Cohorts and enrolment -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cohort_create(
+    *,
+    actor: Any,
+    programme: Programme,
+    name: str,
+    starts_on: Any,
+    ends_on: Any,
+    venue: str = "",
+    capacity: int = 30,
+    status: str = Cohort.Status.PLANNED,
+    checkin_grace_minutes: int = 15,
+) -> Cohort:
+    cohort = Cohort(
+        library=programme.library,
+        programme=programme,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        venue=venue,
+        capacity=capacity,
+        status=status,
+        checkin_grace_minutes=checkin_grace_minutes,
+    )
+    cohort.full_clean()
+    cohort.save()
+    audit_record(actor=actor, library=cohort.library, action="cohort.create", obj=cohort)
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(*, actor: Any, cohort: Cohort, **fields: Any) -> Cohort:
+    update_with_audit(
+        actor=actor, library=cohort.library, obj=cohort, action="cohort.update", fields=fields, allowed=COHORT_FIELDS
+    )
+    return cohort
+
+
+def _locked_cohort(cohort: Cohort) -> Cohort:
+    """Lock the cohort row so that two enrolments cannot both take the last place."""
+    return Cohort.objects.select_for_update().get(pk=cohort.pk)
+
+
+@transaction.atomic
+def enrol(*, actor: Any, cohort: Cohort, user: User) -> Enrolment:
+    """Enrol a person; over capacity they join the waitlist. A withdrawn person can come back."""
+    cohort = _locked_cohort(cohort)
+    existing = Enrolment.objects.filter(cohort=cohort, user=user).first()
+    if existing and existing.status != Enrolment.Status.WITHDRAWN:
+        raise ValidationError(_("%(name)s is already in this cohort.") % {"name": user.full_name})
+    taken = Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ENROLLED).count()
+    status = Enrolment.Status.ENROLLED if taken < cohort.capacity else Enrolment.Status.WAITLISTED
+    if existing:
+        existing.status = status
+        existing.created_at = timezone.now()  # back of the queue
+        existing.save(update_fields=["status", "created_at", "changed_at"])
+        enrolment = existing
+    else:
+        enrolment = Enrolment.objects.create(library=cohort.library, cohort=cohort, user=user, status=status)
+    _ensure_role(actor=actor, library=cohort.library, user=user, role=Role.PARTICIPANT)
+    audit_record(
+        actor=actor,
+        library=cohort.library,
+        action="enrolment.create",
+        obj=enrolment,
+        changes={"status": [None, status]},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def withdraw(*, actor: Any, enrolment: Enrolment) -> Enrolment | None:
+    """Withdraw a participant; a freed place goes to the first person waiting, who is told by email.
+
+    Returns the promoted enrolment, if any.
+    """
+    cohort = _locked_cohort(enrolment.cohort)
+    enrolment.refresh_from_db()
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        raise ValidationError(_("This participant has already withdrawn."))
+    freed_a_place = enrolment.status == Enrolment.Status.ENROLLED
+    before = enrolment.status
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.save(update_fields=["status", "changed_at"])
+    audit_record(
+        actor=actor,
+        library=cohort.library,
+        action="enrolment.withdraw",
+        obj=enrolment,
+        changes={"status": [before, Enrolment.Status.WITHDRAWN]},
+    )
+    if not freed_a_place:
+        return None
+    promoted = (
+        Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.WAITLISTED)
+        .select_related("user")
+        .order_by("created_at", "id")
+        .first()
+    )
+    if promoted is None:
+        return None
+    promoted.status = Enrolment.Status.ENROLLED
+    promoted.save(update_fields=["status", "changed_at"])
+    audit_record(
+        actor=actor,
+        library=cohort.library,
+        action="enrolment.promote",
+        obj=promoted,
+        changes={"status": [Enrolment.Status.WAITLISTED, Enrolment.Status.ENROLLED]},
+    )
+    if promoted.user.email:
+        context = {"user": promoted.user, "cohort": cohort, "library": cohort.library}
+        subject = "".join(render_to_string("delivery/emails/promoted_subject.txt", context).splitlines())
+        body = render_to_string("delivery/emails/promoted.txt", context)
+        address = promoted.user.email
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address]))
+    return promoted
+
+
+# Schedule ------------------------------------------------------------------------------------
+
+
+def _when(session: ScheduledSession) -> str:
+    start = timezone.localtime(session.starts_at)
+    end = timezone.localtime(session.ends_at)
+    return f"{date_format(start, 'D, j M Y')} {start:%H:%M}–{end:%H:%M}"
+
+
+def find_clashes(
+    *,
+    library: Library,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: str,
+    instructors: Iterable[User],
+    exclude_pk: int | None = None,
+) -> list[str]:
+    """Messages naming each other session that uses the same room or instructor at an overlapping time."""
+    overlapping = ScheduledSession.objects.filter(
+        library=library, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).select_related("plan", "cohort")
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    messages: list[str] = []
+    room = room.strip()
+    if room:
+        for other in overlapping.filter(room__iexact=room):
+            messages.append(
+                _("Room %(room)s is already booked for “%(title)s” (%(cohort)s), %(when)s.")
+                % {"room": room, "title": other.plan.title, "cohort": other.cohort.name, "when": _when(other)}
+            )
+    people = {user.pk: user for user in instructors}
+    if people:
+        links = SessionInstructor.objects.filter(session__in=overlapping, user_id__in=people).select_related(
+            "session__plan", "session__cohort"
+        )
+        for link in links:
+            other = link.session
+            messages.append(
+                _("%(name)s already teaches “%(title)s” (%(cohort)s), %(when)s.")
+                % {
+                    "name": people[link.user_id].full_name,
+                    "title": other.plan.title,
+                    "cohort": other.cohort.name,
+                    "when": _when(other),
+                }
+            )
+    return messages
+
+
+def _check_instructors(library: Library, instructors: list[User]) -> None:
+    registered = set(
+        InstructorProfile.objects.filter(library=library, user__in=instructors).values_list("user_id", flat=True)
+    )
+    missing = [u.full_name for u in instructors if u.pk not in registered]
+    if missing:
+        raise ValidationError(
+            {"instructors": _("Not in the instructor register: %(names)s.") % {"names": ", ".join(missing)}}
+        )
+
+
+@transaction.atomic
+def session_schedule(
+    *,
+    actor: Any,
+    cohort: Cohort,
+    plan: SessionPlan,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: str = "",
+    instructors: Iterable[User] = (),
+    session: ScheduledSession | None = None,
+) -> ScheduledSession:
+    """Put a session plan on the calendar (or move it). Refuses instructor and room clashes."""
+    instructors = list(instructors)
+    library = cohort.library
+    if plan.module.programme_id != cohort.programme_id:
+        raise ValidationError({"plan": _("Choose a session of this cohort's programme.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("A session must end after it starts.")})
+    _check_instructors(library, instructors)
+    clashes = find_clashes(
+        library=library,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=room,
+        instructors=instructors,
+        exclude_pk=session.pk if session else None,
+    )
+    if clashes:
+        raise ValidationError(clashes)
+    creating = session is None
+    before: dict[str, str] = {}
+    if session is None:
+        session = ScheduledSession(library=library, cohort=cohort, plan=plan)
+    else:
+        before = {"starts_at": str(session.starts_at), "ends_at": str(session.ends_at), "room": session.room}
+    session.plan = plan
+    session.starts_at, session.ends_at, session.room = starts_at, ends_at, room.strip()
+    session.jp = jp_for_minutes(session.minutes)
+    session.full_clean()
+    session.save()
+    SessionInstructor.objects.filter(session=session).exclude(user__in=instructors).delete()
+    for user in instructors:
+        SessionInstructor.objects.get_or_create(library=library, session=session, user=user)
+    after = {"starts_at": str(starts_at), "ends_at": str(ends_at), "room": session.room}
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    audit_record(
+        actor=actor,
+        library=library,
+        action="session.schedule" if creating else "session.reschedule",
+        obj=session,
+        changes=changes,
+    )
+    return session
+
+
+# Attendance ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckinResult:
+    attendance: Attendance
+    created: bool
+
+
+class CheckinRefused(ValidationError):
+    """A check-in that cannot be accepted; the message says why, for the participant."""
+
+
+def check_in(
+    *,
+    user: User,
+    session: ScheduledSession,
+    code: str,
+    now: datetime | None = None,
+    method: str = Attendance.Method.CODE,
+) -> CheckinResult:
+    """Mark the participant present (or late) with the code on the projector. Idempotent."""
+    now = now or timezone.now()
+    state = checkin.window(session.starts_at, session.ends_at, now)
+    if state is checkin.Window.NOT_YET:
+        raise CheckinRefused(_("Check-in opens 30 minutes before the session starts."))
+    if state is checkin.Window.CLOSED:
+        raise CheckinRefused(_("This session has ended; check-in is closed. Ask the instructor to mark you."))
+    if not Enrolment.objects.filter(cohort_id=session.cohort_id, user=user, status=Enrolment.Status.ENROLLED).exists():
+        raise CheckinRefused(_("You are not enrolled in the cohort of this session."))
+    if not checkin.code_is_valid(session.checkin_secret, code, now):
+        raise CheckinRefused(_("This code has expired or belongs to another session. Type the code shown now."))
+    late = checkin.arrival(session.starts_at, now, grace_minutes=session.cohort.checkin_grace_minutes).late
+    status = Attendance.Status.LATE if late else Attendance.Status.PRESENT
+    with transaction.atomic():
+        existing = Attendance.objects.select_for_update().filter(session=session, user=user).first()
+        if existing and existing.status in Attendance.COUNTS_FOR_JP:
+            return CheckinResult(existing, created=False)
+        if existing:
+            existing.status, existing.method, existing.checked_in_at = status, method, now
+            existing.save(update_fields=["status", "method", "checked_in_at", "updated_at"])
+            return CheckinResult(existing, created=False)
+        try:
+            with transaction.atomic():
+                attendance = Attendance.objects.create(
+                    library=session.library,
+                    session=session,
+                    user=user,
+                    status=status,
+                    method=method,
+                    checked_in_at=now,
+                )
+        except IntegrityError:  # a double tap that raced us: the other request recorded it
+            return CheckinResult(Attendance.objects.get(session=session, user=user), created=False)
+    return CheckinResult(attendance, created=True)
+
+
+@transaction.atomic
+def attendance_mark(*, actor: Any, session: ScheduledSession, user: User, status: str, note: str = "") -> Attendance:
+    """The instructor's hand-marked attendance (people without a phone, excused absences)."""
+    if status not in Attendance.Status.values:
+        raise ValidationError({"status": _("Unknown attendance status.")})
+    if not Enrolment.objects.filter(cohort_id=session.cohort_id, user=user, status=Enrolment.Status.ENROLLED).exists():
+        raise ValidationError(_("%(name)s is not enrolled in this cohort.") % {"name": user.full_name})
+    attendance, created = Attendance.objects.select_for_update().get_or_create(
+        session=session,
+        user=user,
+        defaults={
+            "library": session.library,
+            "status": status,
+            "note": note,
+            "marked_by": actor,
+            "method": Attendance.Method.MANUAL,
+            "checked_in_at": timezone.now() if status in Attendance.COUNTS_FOR_JP else None,
+        },
+    )
+    before = None if created else attendance.status
+    if not created:
+        attendance.status, attendance.note, attendance.marked_by = status, note, actor
+        if status in Attendance.COUNTS_FOR_JP and attendance.checked_in_at is None:
+            attendance.checked_in_at = timezone.now()
+        attendance.save()
+    if before != status:
+        audit_record(
+            actor=actor,
+            library=session.library,
+            action="attendance.mark",
+            obj=attendance,
+            changes={"status": [before, status]},
+        )
+    return attendance
