@@ -142,6 +142,12 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:instructor_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["profile"].pk}),
     "delivery:my_schedule": ("get", row(FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "delivery:jp_ledger": ("get", COORDINATOR_PAGE, None),
+    "delivery:jp_ledger_export": ("get", COORDINATOR_PAGE, None),
+    "delivery:attendance_sheet": (
+        "get",
+        row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["session"].pk, "fmt": "pdf"},
+    ),
     "curriculum:competency_create": ("get", COORDINATOR_PAGE, None),
     "curriculum:competency_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["competency"].pk}),
 }

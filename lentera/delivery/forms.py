@@ -136,3 +136,14 @@ class CheckinForm(StyledFormMixin, forms.Form):
 
 class YearForm(forms.Form):
     tahun = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class RosterUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("participant list"),
+        help_text=_(
+            "Excel (.xlsx) or CSV with the columns of the template: Nama, Email, NIP, Unit kerja, "
+            "Jabatan fungsional, Telepon. At most 10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

@@ -236,3 +236,14 @@ def my_attendance(*, access: LibraryAccess, sessions: list[ScheduledSession]) ->
         a.session_id: a
         for a in scoped(Attendance, access.library).filter(user=access.user, session__in=[s.pk for s in sessions])
     }
+
+
+def roster_import_get_for_user(*, access: LibraryAccess, pk: int) -> Any:
+    from lentera.delivery.models import RosterImport
+
+    if not access.is_coordinator:
+        raise PermissionDenied
+    roster_import = scoped(RosterImport, access.library).select_related("cohort").filter(pk=pk).first()
+    if roster_import is None:
+        raise Http404
+    return roster_import

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from lentera.delivery import views
 
@@ -19,9 +19,16 @@ urlpatterns = [
     path("sesi/<int:pk>/layar-presensi/", views.checkin_screen, name="checkin_screen"),
     path("hadir/", views.check_in, name="check_in"),
     path("hadir/<int:pk>/", views.check_in, name="check_in_session"),
+    path("angkatan/<int:pk>/impor/", views.roster_import_upload, name="roster_import_upload"),
+    path("impor/<int:pk>/", views.roster_import_detail, name="roster_import_detail"),
+    path("impor/<int:pk>/simpan/", views.roster_import_confirm, name="roster_import_confirm"),
+    path("impor/<int:pk>/batal/", views.roster_import_cancel, name="roster_import_cancel"),
+    path("impor/templat-peserta.xlsx", views.roster_template, name="roster_template"),
     path("instruktur/", views.instructor_list, name="instructor_list"),
     path("instruktur/tambah/", views.instructor_add, name="instructor_add"),
     path("instruktur/<int:pk>/", views.instructor_edit, name="instructor_edit"),
     path("jadwal-saya/", views.my_schedule, name="my_schedule"),
     path("jp/", views.jp_ledger, name="jp_ledger"),
+    path("jp/unduh/", views.jp_ledger_export, name="jp_ledger_export"),
+    re_path(r"^sesi/(?P<pk>[0-9]+)/daftar-hadir\.(?P<fmt>pdf|xlsx)$", views.attendance_sheet, name="attendance_sheet"),
 ]

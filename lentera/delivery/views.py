@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lentera.accounts import services as account_services
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role, User
-from lentera.delivery import checkin, selectors, services
+from lentera.delivery import checkin, exports, selectors, services
 from lentera.delivery.forms import (
     AttendanceMarkForm,
     CheckinForm,
@@ -26,12 +26,14 @@ from lentera.delivery.forms import (
     EnrolForm,
     InstructorAddForm,
     InstructorForm,
+    RosterUploadForm,
     ScheduleForm,
     YearForm,
 )
 from lentera.delivery.models import Attendance, Enrolment, ScheduledSession
 from lentera.lib.forms import add_service_errors
 from lentera.lib.tenancy import scoped
+from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 STAFF_ROLES = (Role.COORDINATOR, Role.INSTRUCTOR, Role.PARTICIPANT)
 
@@ -425,4 +427,124 @@ def jp_ledger(request: AccessRequest) -> HttpResponse:
             "target": target,
             "reached": len([p for p in people if getattr(p, "jp", 0) >= target]),
         },
+    )
+
+
+# Exports ----------------------------------------------------------------------------------------
+
+
+def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def attendance_sheet(request: AccessRequest, pk: int, fmt: str) -> HttpResponse:
+    """The daftar hadir of a session, as PDF (to print and sign) or Excel."""
+    session = selectors.session_get_for_user(access=request.access, pk=pk, teach=True)
+    sheet = exports.attendance_sheet(session=session)
+    if fmt == "pdf":
+        return _download(
+            exports.daftar_hadir_pdf(sheet), filename=f"{sheet.filename_stem}.pdf", content_type="application/pdf"
+        )
+    return _download(
+        exports.daftar_hadir_xlsx(sheet), filename=f"{sheet.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@role_required(Role.COORDINATOR)
+def jp_ledger_export(request: AccessRequest) -> HttpResponse:
+    form = YearForm(request.GET or None)
+    year = (form.cleaned_data.get("tahun") if form.is_valid() else None) or timezone.localdate().year
+    library = request.access.current_library
+    people = list(selectors.jp_ledger(access=request.access, year=year))
+    content = exports.jp_ledger_xlsx(
+        library_name=library.name, year=year, target=library.yearly_jp_target, people=people
+    )
+    return _download(content, filename=f"jp-{library.slug}-{year}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+# Participant list import ------------------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            roster_import = services.roster_import_preview(
+                actor=request.user, cohort=cohort, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            return redirect(roster_import)
+    return render(request, "delivery/roster_import_upload.html", {"cohort": cohort, "form": form})
+
+
+@role_required(Role.COORDINATOR)
+def roster_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    roster_import = selectors.roster_import_get_for_user(access=request.access, pk=pk)
+    rows = roster_import.rows
+    return render(
+        request,
+        "delivery/roster_import_detail.html",
+        {
+            "roster_import": roster_import,
+            "cohort": roster_import.cohort,
+            "errors": [(r["line"], column, message) for r in rows for column, message in r["errors"]],
+            "valid": [r for r in rows if r["outcome"] in ("new", "existing")],
+            "already": [r for r in rows if r["outcome"] == "enrolled"],
+            "outcome_labels": {"new": _("new person"), "existing": _("existing person")},
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def roster_import_confirm(request: AccessRequest, pk: int) -> HttpResponse:
+    roster_import = selectors.roster_import_get_for_user(access=request.access, pk=pk)
+    try:
+        summary = services.roster_import_apply(actor=request.user, roster_import=roster_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(roster_import)
+    messages.success(
+        request,
+        _(
+            "Imported: %(enrolled)s enrolled, %(waitlisted)s on the waitlist (%(new)s new people, %(existing)s existing)."
+        )
+        % {
+            "enrolled": summary["enrolled"],
+            "waitlisted": summary["waitlisted"],
+            "new": summary["new_people"],
+            "existing": summary["existing_people"],
+        },
+    )
+    return redirect(roster_import.cohort)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def roster_import_cancel(request: AccessRequest, pk: int) -> HttpResponse:
+    roster_import = selectors.roster_import_get_for_user(access=request.access, pk=pk)
+    try:
+        services.roster_import_cancel(actor=request.user, roster_import=roster_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The list was not imported; nothing changed."))
+    return redirect(roster_import.cohort)
+
+
+@role_required(Role.COORDINATOR)
+def roster_template(request: AccessRequest) -> HttpResponse:
+    from lentera.accounts.models import FunctionalLevel
+
+    levels = list(FunctionalLevel.objects.values_list("name", flat=True))
+    return _download(
+        exports.roster_template_xlsx(levels=levels), filename="templat-peserta.xlsx", content_type=XLSX_CONTENT_TYPE
     )

@@ -128,7 +128,9 @@ class TestJpLedger:
         attend(away, outsider, Attendance.Status.PRESENT)
 
         with django_assert_num_queries(1):
-            rows = {user.pk: (user.jp, user.sessions) for user in selectors.jp_ledger(access=coordinator.access, year=2026)}
+            rows = {
+                user.pk: (user.jp, user.sessions) for user in selectors.jp_ledger(access=coordinator.access, year=2026)
+            }
 
         assert rows == {participant.user.pk: (5, 2), enrolled_only.pk: (0, 0), member_only.pk: (0, 0)}
         assert instructor.user.pk not in rows and outsider.pk not in rows

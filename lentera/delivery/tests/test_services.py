@@ -170,7 +170,11 @@ class TestCohort:
 
     def test_a_one_day_cohort_is_fine(self) -> None:
         cohort = services.cohort_create(
-            actor=None, programme=ProgrammeFactory(), name="Sehari", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 2)
+            actor=None,
+            programme=ProgrammeFactory(),
+            name="Sehari",
+            starts_on=date(2026, 3, 2),
+            ends_on=date(2026, 3, 2),
         )
         assert cohort.pk
 
@@ -200,14 +204,22 @@ class TestCohort:
         CohortFactory(programme=programme, name="Angkatan I")
         with pytest.raises(ValidationError):
             services.cohort_create(
-                actor=None, programme=programme, name="Angkatan I ", starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 3)
+                actor=None,
+                programme=programme,
+                name="Angkatan I ",
+                starts_on=date(2026, 4, 1),
+                ends_on=date(2026, 4, 3),
             )
         assert Cohort.objects.count() == 1
 
     def test_the_same_name_in_another_programme_is_fine(self) -> None:
         CohortFactory(name="Angkatan I")
         other = services.cohort_create(
-            actor=None, programme=ProgrammeFactory(), name="Angkatan I", starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 3)
+            actor=None,
+            programme=ProgrammeFactory(),
+            name="Angkatan I",
+            starts_on=date(2026, 4, 1),
+            ends_on=date(2026, 4, 3),
         )
         assert other.pk
 
@@ -411,7 +423,12 @@ class TestSessionSchedule:
             instructors=[teacher],
         )
         session.refresh_from_db()
-        assert (session.library, session.cohort, session.room, session.jp) == (cohort.library, cohort, "Ruang Baca 1", 2)
+        assert (session.library, session.cohort, session.room, session.jp) == (
+            cohort.library,
+            cohort,
+            "Ruang Baca 1",
+            2,
+        )
         assert list(session.instructors.all()) == [teacher]
         assert SessionInstructor.objects.get().library == cohort.library
         [entry] = audit("session.schedule")
@@ -434,7 +451,9 @@ class TestSessionSchedule:
     @pytest.mark.parametrize("ends_at", [at(8), at(7, 59)])
     def test_end_not_after_start_is_refused(self, cohort: Cohort, ends_at: datetime) -> None:
         with pytest.raises(ValidationError) as error:
-            services.session_schedule(actor=None, cohort=cohort, plan=plan_for(cohort), starts_at=at(8), ends_at=ends_at)
+            services.session_schedule(
+                actor=None, cohort=cohort, plan=plan_for(cohort), starts_at=at(8), ends_at=ends_at
+            )
         assert "ends_at" in error.value.message_dict
         assert not ScheduledSession.objects.exists()
 
@@ -512,7 +531,12 @@ class TestSessionSchedule:
         )
         with pytest.raises(ValidationError) as error:
             services.session_schedule(
-                actor=None, cohort=cohort, plan=plan_for(cohort), starts_at=at(9, 59), ends_at=at(11), room="ruang BACA 1"
+                actor=None,
+                cohort=cohort,
+                plan=plan_for(cohort),
+                starts_at=at(9, 59),
+                ends_at=at(11),
+                room="ruang BACA 1",
             )
         [message] = error.value.messages
         assert "ruang baca 1" in message.lower()
@@ -728,7 +752,6 @@ class TestCheckIn:
 
     def test_after_the_cohorts_grace_period_the_participant_is_late(self, lesson: ScheduledSession) -> None:
         Cohort.objects.filter(pk=lesson.cohort_id).update(checkin_grace_minutes=10)
-        lesson.refresh_from_db()
         lesson.cohort.refresh_from_db()
         on_time, late = (EnrolmentFactory(cohort=lesson.cohort).user for _ in range(2))
         assert check_in(on_time, lesson, at(8, 10)).attendance.status == Attendance.Status.PRESENT
@@ -779,7 +802,9 @@ class TestAttendanceMark:
         assert entry.changes == {"status": [None, Attendance.Status.PRESENT]}
 
     def test_an_excused_absence_has_no_time_in(self, lesson: ScheduledSession, learner: Any) -> None:
-        attendance = services.attendance_mark(actor=None, session=lesson, user=learner, status=Attendance.Status.EXCUSED)
+        attendance = services.attendance_mark(
+            actor=None, session=lesson, user=learner, status=Attendance.Status.EXCUSED
+        )
         assert attendance.checked_in_at is None
 
     def test_an_unknown_status_is_refused(self, lesson: ScheduledSession, learner: Any) -> None:
@@ -802,9 +827,7 @@ class TestAttendanceMark:
         assert len(audit("attendance.mark")) == 1
         assert Attendance.objects.count() == 1
 
-    def test_changing_the_status_is_audited_with_before_and_after(
-        self, lesson: ScheduledSession, learner: Any
-    ) -> None:
+    def test_changing_the_status_is_audited_with_before_and_after(self, lesson: ScheduledSession, learner: Any) -> None:
         services.attendance_mark(actor=None, session=lesson, user=learner, status=Attendance.Status.ABSENT)
         attendance = services.attendance_mark(actor=None, session=lesson, user=learner, status=Attendance.Status.LATE)
         assert attendance.status == Attendance.Status.LATE

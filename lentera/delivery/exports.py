@@ -1,0 +1,294 @@
+"""The daftar hadir (signed attendance sheet) as PDF and Excel, and the JP ledger as Excel.
+
+The sheet looks like the paper one Indonesian auditors expect: library header, programme,
+session, date, start and end time (so JP can be checked), instructor, then one row per
+participant with name, NIP, work unit, time in, status and room to sign.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from lentera.delivery.models import ScheduledSession
+from lentera.delivery.selectors import session_attendance_rows
+from lentera.lib.xlsx import workbook_bytes
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int
+    name: str
+    nip: str
+    unit: str
+    time_in: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    library_name: str
+    library_address: str
+    logo_path: str
+    programme: str
+    cohort: str
+    session_title: str
+    date: str
+    start: str
+    end: str
+    minutes: int
+    jp: int
+    room: str
+    instructors: str
+    rows: list[SheetRow]
+
+    @property
+    def filename_stem(self) -> str:
+        return f"daftar-hadir-{self.date}-{self.session_title[:40]}".replace(" ", "-").replace("/", "-")
+
+
+def attendance_sheet(*, session: ScheduledSession) -> AttendanceSheet:
+    library = session.library
+    start, end = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+    rows = []
+    for number, (enrolment, attendance) in enumerate(session_attendance_rows(session=session), start=1):
+        person = enrolment.user
+        time_in = (
+            timezone.localtime(attendance.checked_in_at).strftime("%H:%M")
+            if attendance and attendance.checked_in_at
+            else ""
+        )
+        rows.append(
+            SheetRow(
+                number,
+                person.full_name,
+                person.nip,
+                person.work_unit,
+                time_in,
+                attendance.get_status_display() if attendance else "",
+            )
+        )
+    logo = ""
+    if library.logo:
+        try:
+            logo = library.logo.path
+        except NotImplementedError:  # remote storage: no local path, no logo on the sheet
+            logo = ""
+    return AttendanceSheet(
+        library_name=library.name,
+        library_address=library.address or ", ".join(x for x in (library.city, library.province) if x),
+        logo_path=logo,
+        programme=session.cohort.programme.title,
+        cohort=session.cohort.name,
+        session_title=session.plan.title,
+        date=start.date().isoformat(),
+        start=start.strftime("%H:%M"),
+        end=end.strftime("%H:%M"),
+        minutes=session.minutes,
+        jp=session.jp,
+        room=session.room,
+        instructors=", ".join(i.full_name for i in session.instructors.order_by("full_name")),
+        rows=rows,
+    )
+
+
+def _facts(sheet: AttendanceSheet) -> list[tuple[str, str]]:
+    day = date_format(date.fromisoformat(sheet.date), "l, j F Y")
+    return [
+        (_("Programme"), sheet.programme),
+        (_("Cohort"), sheet.cohort),
+        (_("Session"), sheet.session_title),
+        (_("Day, date"), day),
+        (
+            _("Time"),
+            _("%(start)s–%(end)s (%(minutes)d minutes, %(jp)d JP)")
+            % {"start": sheet.start, "end": sheet.end, "minutes": sheet.minutes, "jp": sheet.jp},
+        ),
+        (_("Room"), sheet.room or "–"),
+        (_("Instructor"), sheet.instructors or "–"),
+    ]
+
+
+def _headers() -> list[str]:
+    return [_("No."), _("Name"), _("NIP"), _("Work unit"), _("Time in"), _("Status"), _("Signature")]
+
+
+def daftar_hadir_xlsx(sheet: AttendanceSheet) -> bytes:
+    title = [_("ATTENDANCE LIST"), sheet.library_name] + [f"{label}: {value}" for label, value in _facts(sheet)]
+    rows = [[r.number, r.name, r.nip, r.unit, r.time_in, r.status, ""] for r in sheet.rows]
+    return workbook_bytes(
+        sheet_title=_("Attendance"),
+        title_lines=title,
+        headers=_headers(),
+        rows=rows,
+        widths=[5, 32, 21, 28, 9, 12, 22],
+        row_height=28,
+    )
+
+
+def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{_('Attendance list')} {sheet.session_title}",
+    )
+    small = ParagraphStyle("small", fontName="Helvetica", fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=12, leading=15, alignment=1)
+    sub = ParagraphStyle("sub", fontName="Helvetica", fontSize=9, leading=11, alignment=1)
+    story: list[Any] = []
+    header: list[Any] = [Paragraph(sheet.library_name.upper(), head)]
+    if sheet.library_address:
+        header.append(Paragraph(sheet.library_address, sub))
+    if sheet.logo_path:
+        story.append(
+            Table(
+                [[Image(sheet.logo_path, width=16 * mm, height=16 * mm, kind="proportional"), header]],
+                colWidths=[20 * mm, None],
+            )
+        )
+    else:
+        story.extend(header)
+    story.append(Spacer(1, 3 * mm))
+    story.append(Table([[""]], colWidths=[180 * mm], style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)]))
+    story.append(Paragraph(_("ATTENDANCE LIST"), head))
+    story.append(Spacer(1, 2 * mm))
+    facts = [[Paragraph(label, small), Paragraph(f": {value}", small)] for label, value in _facts(sheet)]
+    story.append(
+        Table(
+            facts,
+            colWidths=[30 * mm, 150 * mm],
+            style=[("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
+        )
+    )
+    story.append(Spacer(1, 3 * mm))
+    data: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", small) for h in _headers()]]
+    for r in sheet.rows:
+        # the usual Indonesian layout: odd numbers sign on the left of the box, even on the right
+        signature = Paragraph(f"{r.number}." if r.number % 2 else f"<para align='right'>{r.number}.</para>", small)
+        data.append(
+            [
+                str(r.number),
+                Paragraph(r.name, small),
+                r.nip or "–",
+                Paragraph(r.unit, small),
+                r.time_in,
+                Paragraph(r.status, small),
+                signature,
+            ]
+        )
+    table = Table(data, colWidths=[10 * mm, 41 * mm, 36 * mm, 33 * mm, 14 * mm, 16 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3E3D3")),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ROWHEIGHT", (0, 1), (-1, -1), 9 * mm),
+            ]
+        )
+    )
+    for row in range(1, len(data)):
+        table._argH[row] = 9 * mm  # room to sign
+    story.append(table)
+    story.append(Spacer(1, 8 * mm))
+    signature_block = [
+        [Paragraph(_("Instructor"), small), Paragraph(_("Training coordinator"), small)],
+        ["", ""],
+        [
+            Paragraph(f"( {sheet.instructors or '....................'} )", small),
+            Paragraph("( .................................... )", small),
+        ],
+    ]
+    story.append(Table(signature_block, colWidths=[90 * mm, 90 * mm], rowHeights=[6 * mm, 18 * mm, 6 * mm]))
+    document.build(story)
+    return buffer.getvalue()
+
+
+def jp_ledger_xlsx(*, library_name: str, year: int, target: int, people: list[Any]) -> bytes:
+    rows = [
+        [
+            i,
+            p.full_name,
+            p.nip,
+            p.work_unit,
+            str(p.functional_level or ""),
+            p.sessions,
+            p.jp,
+            _("yes") if p.jp >= target else _("no"),
+        ]
+        for i, p in enumerate(people, start=1)
+    ]
+    return workbook_bytes(
+        sheet_title=f"JP {year}",
+        title_lines=[
+            _("JP ledger %(year)s") % {"year": year},
+            library_name,
+            _("Target: %(target)s JP per librarian per year (1 JP = 45 minutes)") % {"target": target},
+        ],
+        headers=[
+            _("No."),
+            _("Name"),
+            _("NIP"),
+            _("Work unit"),
+            _("Functional level"),
+            _("Sessions"),
+            "JP",
+            _("Target reached"),
+        ],
+        rows=rows,
+        widths=[5, 32, 21, 28, 16, 10, 8, 14],
+    )
+
+
+def roster_template_xlsx(*, levels: list[str]) -> bytes:
+    """The participant-list template: the expected columns, one example row, and the levels sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
+    sheet.title = _("Participants")[:31]
+    headers = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
+    sheet.append(headers)
+    sheet.append(
+        [
+            "Siti Aminah, S.IP.",
+            "siti.aminah@contoh.id",
+            "198703152010012003",
+            "Layanan Referensi",
+            levels[0] if levels else "",
+            "0812 3456 7890",
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEF", (30, 30, 22, 28, 22, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2, max_row=2000, min_col=3, max_col=3):
+        for cell in row:
+            cell.number_format = "@"  # keep NIPs as text, not 1.98E+17
+    notes = book.create_sheet(_("Functional levels")[:31])
+    notes.append([_("Use one of these in the Jabatan fungsional column:")])
+    for level in levels:
+        notes.append([level])
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,229 @@
+"""Reading and checking a participant list (Excel .xlsx or CSV) before it is enrolled.
+
+Nothing is written here: ``read_rows`` turns a file into rows, ``check_rows`` says for each row
+whether it is a new person, an existing one (matched by email or NIP), already in the cohort,
+or wrong, naming the row and column of every problem in Indonesian (through gettext).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+MAX_ROWS = 20_000
+MAX_BYTES = 10 * 1024 * 1024
+
+# canonical column -> accepted header spellings (lower case, spaces collapsed)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("nama", "nama lengkap", "name", "full name"),
+    "email": ("email", "e-mail", "surel"),
+    "nip": ("nip",),
+    "work_unit": ("unit kerja", "work unit", "unit"),
+    "functional_level": ("jabatan fungsional", "jabatan", "functional level", "level"),
+    "phone": ("telepon", "no hp", "no. hp", "nomor hp", "whatsapp", "wa", "phone", "telepon/wa"),
+}
+REQUIRED = ("name",)
+NIP_RE = re.compile(r"^\d{18}$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{7,18}$")
+
+
+def column_labels() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "email": _("Email"),
+        "nip": _("NIP"),
+        "work_unit": _("Work unit"),
+        "functional_level": _("Functional level"),
+        "phone": _("Phone"),
+    }
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read (type, size, encoding, header)."""
+
+
+@dataclass
+class RowCheck:
+    line: int  # the row number as the spreadsheet shows it
+    values: dict[str, str]
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    outcome: str = "new"  # new | existing | enrolled | error
+    user_id: int | None = None
+    level_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _norm_header(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value or "").strip().lower())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel turns a NIP typed as a number into 1.98e17
+    return str(value).strip()
+
+
+def _map_header(header: list[Any]) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    for index, raw in enumerate(header):
+        name = _norm_header(raw)
+        for column, spellings in COLUMNS.items():
+            if name in spellings and column not in mapping.values():
+                mapping[index] = column
+    missing = [column_labels()[c] for c in REQUIRED if c not in mapping.values()]
+    if missing:
+        raise ImportFileError(
+            _(
+                "The first row must name the columns; this file has no %(columns)s column. Download the template "
+                "to see the expected columns."
+            )
+            % {"columns": ", ".join(missing)}
+        )
+    return mapping
+
+
+def _xlsx_rows(handle: IO[bytes]) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(handle, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("This Excel file cannot be read; it may be damaged. Save it again as .xlsx.")) from exc
+    sheet = book.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything; kept for clarity
+        raise ImportFileError(_("This CSV file is not in a text encoding we can read. Save it as CSV UTF-8."))
+    if "\x00" in text:
+        raise ImportFileError(_("This file is not a CSV text file. Save it as CSV UTF-8 or as .xlsx."))
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def read_rows(upload: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The canonical columns present and the data rows (with their spreadsheet line numbers)."""
+    if upload.size > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB. Split it into smaller files."))
+    handle = upload.file if hasattr(upload, "file") else upload
+    handle.seek(0)
+    data = handle.read()
+    if data.startswith(b"PK\x03\x04"):
+        raw_rows = _xlsx_rows(io.BytesIO(data))
+    elif upload.name.lower().endswith((".xlsx", ".xls")):
+        raise ImportFileError(_("This is not an .xlsx file. Save it from Excel as .xlsx (Excel Workbook) or CSV."))
+    else:
+        raw_rows = _csv_rows(data)
+    raw_rows = [row for row in raw_rows if any(_cell(v) for v in row)]
+    if not raw_rows:
+        raise ImportFileError(_("The file is empty."))
+    mapping = _map_header(raw_rows[0])
+    if len(raw_rows) - 1 > MAX_ROWS:
+        raise ImportFileError(_("At most %(max)s rows can be imported at once.") % {"max": f"{MAX_ROWS:,}"})
+    rows = []
+    for offset, raw in enumerate(raw_rows[1:], start=2):
+        values = {column: "" for column in COLUMNS}
+        for index, column in mapping.items():
+            if index < len(raw):
+                values[column] = _cell(raw[index])
+        rows.append((offset, values))
+    return sorted(set(mapping.values()), key=list(COLUMNS).index), rows
+
+
+def check_rows(
+    rows: list[tuple[int, dict[str, str]]],
+    *,
+    levels: dict[str, int],
+    users_by_email: dict[str, int],
+    users_by_nip: dict[str, int],
+    enrolled_user_ids: set[int],
+) -> list[RowCheck]:
+    """Check every row; lookups of existing people are passed in (the caller reads them in bulk)."""
+    labels = column_labels()
+    checks: list[RowCheck] = []
+    seen_email: dict[str, int] = {}
+    seen_nip: dict[str, int] = {}
+    for line, values in rows:
+        check = RowCheck(line=line, values=values)
+        name, email, nip = values["name"], values["email"].lower(), values["nip"].replace(" ", "")
+        values["email"], values["nip"] = email, nip
+        if not name:
+            check.errors.append((labels["name"], _("The name is empty.")))
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                check.errors.append(
+                    (labels["email"], _("“%(value)s” is not a valid email address.") % {"value": email})
+                )
+            else:
+                if email in seen_email:
+                    check.errors.append(
+                        (labels["email"], _("The same email is already in row %(row)s.") % {"row": seen_email[email]})
+                    )
+                seen_email.setdefault(email, line)
+        if nip:
+            if not NIP_RE.match(nip):
+                check.errors.append(
+                    (labels["nip"], _("A NIP has exactly 18 digits; “%(value)s” does not.") % {"value": nip})
+                )
+            elif nip in seen_nip:
+                check.errors.append(
+                    (
+                        labels["nip"],
+                        _("Duplicate NIP: the same NIP is already in row %(row)s.") % {"row": seen_nip[nip]},
+                    )
+                )
+            seen_nip.setdefault(nip, line)
+        if values["functional_level"]:
+            level = levels.get(values["functional_level"].strip().lower())
+            if level is None:
+                check.errors.append(
+                    (
+                        labels["functional_level"],
+                        _("Unknown functional level “%(value)s”. Use one of: %(levels)s.")
+                        % {"value": values["functional_level"], "levels": ", ".join(sorted(k.title() for k in levels))},
+                    )
+                )
+            check.level_id = level
+        if values["phone"] and not PHONE_RE.match(values["phone"]):
+            check.errors.append((labels["phone"], _("“%(value)s” is not a phone number.") % {"value": values["phone"]}))
+        if not email and not nip:
+            check.errors.append((labels["email"], _("Give an email or a NIP, so the person can be recognised.")))
+        by_email = users_by_email.get(email) if email else None
+        by_nip = users_by_nip.get(nip) if nip else None
+        if by_email and by_nip and by_email != by_nip:
+            check.errors.append((labels["nip"], _("This NIP belongs to another person than this email.")))
+        check.user_id = by_email or by_nip
+        if check.errors:
+            check.outcome = "error"
+        elif check.user_id and check.user_id in enrolled_user_ids:
+            check.outcome = "enrolled"
+        elif check.user_id:
+            check.outcome = "existing"
+        checks.append(check)
+    return checks
