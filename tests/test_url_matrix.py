@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
@@ -143,6 +144,11 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:my_schedule": ("get", row(FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "delivery:jp_ledger": ("get", COORDINATOR_PAGE, None),
     "delivery:jp_ledger_export": ("get", COORDINATOR_PAGE, None),
+    "delivery:roster_import_upload": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:roster_import_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["import"].pk}),
+    "delivery:roster_import_confirm": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["import"].pk}),
+    "delivery:roster_import_cancel": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["import"].pk}),
+    "delivery:roster_template": ("get", COORDINATOR_PAGE, None),
     "delivery:attendance_sheet": (
         "get",
         row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
@@ -211,7 +217,10 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
         room="Ruang 1",
         instructors=[instructor.user],
     )
+    upload = SimpleUploadedFile("peserta.csv", b"Nama,Email\nBudi,budi@contoh.id\n")
+    roster_import = delivery_services.roster_import_preview(actor=None, cohort=cohort, upload=upload)
     return {
+        "import": roster_import,
         "profile": profile,
         "cohort": cohort,
         "enrolment": enrolment,

@@ -158,6 +158,7 @@ def check_rows(
     rows: list[tuple[int, dict[str, str]]],
     *,
     levels: dict[str, int],
+    level_names: list[str] | None = None,
     users_by_email: dict[str, int],
     users_by_nip: dict[str, int],
     enrolled_user_ids: set[int],
@@ -206,7 +207,7 @@ def check_rows(
                     (
                         labels["functional_level"],
                         _("Unknown functional level “%(value)s”. Use one of: %(levels)s.")
-                        % {"value": values["functional_level"], "levels": ", ".join(sorted(k.title() for k in levels))},
+                        % {"value": values["functional_level"], "levels": ", ".join(level_names or sorted(levels))},
                     )
                 )
             check.level_id = level

@@ -447,8 +447,10 @@ def _roster_lookups(cohort: Cohort, rows: list[tuple[int, dict[str, str]]]) -> d
 
     emails = {values["email"].strip().lower() for _line, values in rows if values["email"].strip()}
     nips = {values["nip"].replace(" ", "") for _line, values in rows if values["nip"].strip()}
+    levels = list(FunctionalLevel.objects.values_list("pk", "name"))
     return {
-        "levels": {name.lower(): pk for pk, name in FunctionalLevel.objects.values_list("pk", "name")},
+        "levels": {name.lower(): pk for pk, name in levels},
+        "level_names": [name for _pk, name in levels],
         "users_by_email": {e.lower(): pk for pk, e in User.objects.filter(email__in=emails).values_list("pk", "email")},
         "users_by_nip": dict(User.objects.filter(nip__in=nips).values_list("nip", "pk")),
         "enrolled_user_ids": set(

@@ -515,7 +515,8 @@ def roster_import_confirm(request: AccessRequest, pk: int) -> HttpResponse:
     messages.success(
         request,
         _(
-            "Imported: %(enrolled)s enrolled, %(waitlisted)s on the waitlist (%(new)s new people, %(existing)s existing)."
+            "Imported: %(enrolled)s enrolled, %(waitlisted)s on the waitlist "
+            "(%(new)s new people, %(existing)s existing)."
         )
         % {
             "enrolled": summary["enrolled"],
