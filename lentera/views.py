@@ -42,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if access.is_participant:
         context["progress"] = delivery.participant_progress(access=access)
         context["open_checkins"] = delivery.open_checkins_for(access=access)
+        context["my_groups"] = delivery.my_groups(access=access)
     return render(request, "dashboard/dashboard.html", context)
 
 

@@ -143,6 +143,10 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:instructor_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["profile"].pk}),
     "delivery:my_schedule": ("get", row(FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "delivery:jp_ledger": ("get", COORDINATOR_PAGE, None),
+    "delivery:cohort_groups": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:calendar": ("get", STAFF_PAGE, None),
+    "delivery:calendar_feed": ("post", row(REDIRECT, REDIRECT, REDIRECT, FORBIDDEN, REDIRECT, LOGIN), None),
+    "delivery:ical_feed": ("get", EVERYONE, lambda o: {"token": o["feed"].token}),
     "delivery:jp_ledger_export": ("get", COORDINATOR_PAGE, None),
     "delivery:roster_import_upload": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:roster_import_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["import"].pk}),
@@ -220,6 +224,7 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
     upload = SimpleUploadedFile("peserta.csv", b"Nama,Email\nBudi,budi@contoh.id\n")
     roster_import = delivery_services.roster_import_preview(actor=None, cohort=cohort, upload=upload)
     return {
+        "feed": delivery_services.calendar_feed_renew(user=participant.user),
         "import": roster_import,
         "profile": profile,
         "cohort": cohort,

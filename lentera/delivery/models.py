@@ -279,3 +279,66 @@ class RosterImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("delivery:roster_import_detail", args=[self.pk])
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address (iCal) that a phone can subscribe to; revocable."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(revoked_at__isnull=True), name="delivery_one_active_feed"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class DiscussionGroup(models.Model):
+    """A discussion group within a cohort."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=60)
+    members = models.ManyToManyField(  # type: ignore[var-annotated]
+        settings.AUTH_USER_MODEL, through="GroupMember", related_name="discussion_groups", blank=True
+    )
+
+    class Meta:
+        ordering = ["cohort", "name"]
+        verbose_name = _("discussion group")
+        verbose_name_plural = _("discussion groups")
+        constraints = [models.UniqueConstraint(fields=["cohort", "name"], name="delivery_group_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(DiscussionGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="delivery_one_group_per_cohort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.group}"

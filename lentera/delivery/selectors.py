@@ -247,3 +247,65 @@ def roster_import_get_for_user(*, access: LibraryAccess, pk: int) -> Any:
     if roster_import is None:
         raise Http404
     return roster_import
+
+
+def calendar_sessions(*, access: LibraryAccess, start: datetime, end: datetime) -> list[ScheduledSession]:
+    """Sessions between ``start`` and ``end`` that the person sees: all for a coordinator, else their own."""
+    sessions = scoped(ScheduledSession, access.library).filter(starts_at__lt=end, ends_at__gt=start)
+    if not access.is_coordinator:
+        mine = Q(pk__in=[])
+        if access.is_instructor:
+            mine |= Q(instructor_links__user=access.user)
+        if access.is_participant:
+            mine |= Q(cohort__enrolments__user=access.user, cohort__enrolments__status=Enrolment.Status.ENROLLED)
+        sessions = sessions.filter(pk__in=scoped(ScheduledSession, access.library).filter(mine).values("pk"))
+    return list(sessions.select_related("plan", "cohort").order_by("starts_at"))
+
+
+def feed_sessions(*, user: User, now: datetime | None = None) -> list[ScheduledSession]:
+    """Everything on a person's calendar feed, in every library: taught, attended, or coordinated."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    coordinated = user.memberships.filter(role=Role.COORDINATOR, is_active=True).values("library_id")
+    taught_or_attended = Q(instructor_links__user=user) | Q(
+        cohort__enrolments__user=user, cohort__enrolments__status=Enrolment.Status.ENROLLED
+    )
+    active_libraries = user.memberships.filter(is_active=True).values("library_id")
+    ids = ScheduledSession.objects.filter(
+        Q(library_id__in=coordinated) | (taught_or_attended & Q(library_id__in=active_libraries)),
+        starts_at__gte=now - timedelta(days=90),
+        starts_at__lte=now + timedelta(days=366),
+    ).values("pk")
+    return list(
+        ScheduledSession.objects.filter(pk__in=ids).select_related("plan", "cohort", "library").order_by("starts_at")
+    )
+
+
+def active_feed(*, user: User) -> Any:
+    from lentera.delivery.models import CalendarFeed
+
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def cohort_groups(*, cohort: Cohort) -> list[Any]:
+    """The cohort's groups with their members (two queries)."""
+    from lentera.delivery.models import DiscussionGroup
+
+    return list(
+        DiscussionGroup.objects.filter(cohort=cohort).prefetch_related(
+            Prefetch("members", queryset=User.objects.select_related("functional_level").order_by("full_name"))
+        )
+    )
+
+
+def my_groups(*, access: LibraryAccess) -> list[Any]:
+    """The participant's groups in their current cohorts, with the other members."""
+    from lentera.delivery.models import DiscussionGroup
+
+    return list(
+        scoped(DiscussionGroup, access.library)
+        .filter(memberships__user=access.user, cohort__status__in=[Cohort.Status.PLANNED, Cohort.Status.RUNNING])
+        .select_related("cohort")
+        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("full_name")))
+    )

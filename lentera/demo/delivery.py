@@ -161,6 +161,8 @@ def seed_delivery(
         for person in participants[:22]:  # two more than the capacity: they wait
             services.enrol(actor=coordinator, cohort=cohort, user=person)
         _schedule(report, coordinator, cohort, days, today_now=now)
+        services.groups_form(actor=coordinator, cohort=cohort, group_count=4, seed=2026)
+        report.add("discussion groups", 4)
     _attendance(report, cohort, now, rng)
 
     # 2025: the same programme a year earlier, finished.

@@ -70,6 +70,7 @@ def test_dashboard_fits_a_phone(page: Page, demo: Any, username: str) -> None:
     expect(menu).to_be_hidden()
     expect(toggler).to_be_visible()
     toggler.click()
+    page.wait_for_selector("#main-nav.collapse.show")  # Bootstrap ignores clicks while it animates
     expect(menu).to_be_visible()
     expect(toggler).to_have_attribute("aria-expanded", "true")
     expect(menu.locator("a[href='/']")).to_be_visible()
@@ -78,4 +79,5 @@ def test_dashboard_fits_a_phone(page: Page, demo: Any, username: str) -> None:
     assert scroll_width <= 375, f"the open menu makes the page {scroll_width} px wide at 375 px"
     assert_accessible(page)
     toggler.click()
+    page.wait_for_selector("#main-nav.collapse:not(.show)", state="attached")
     expect(menu).to_be_hidden()
