@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test install lint types unit browser messages screenshots clean-venv check-browser
+.PHONY: demo test install lint types unit browser messages screenshots clean-venv check-browser bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,3 +67,8 @@ messages: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Benchmarks (see bench/run.py); figures go to bench/results/.
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) bench/run.py

@@ -1,0 +1,786 @@
+"""Importing a participant list: reading the file, checking each row, the preview and the apply."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from openpyxl import Workbook
+
+from lentera.accounts.models import AuditEntry, FunctionalLevel, Membership, Role, User
+from lentera.accounts.tests.factories import MembershipFactory, UserFactory, functional_level
+from lentera.delivery import roster_import, services
+from lentera.delivery.models import Cohort, Enrolment, RosterImport
+from lentera.delivery.roster_import import ImportFileError, check_rows, read_rows
+from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory
+
+HEADERS = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
+NIP = "198703152010012003"
+OTHER_NIP = "199001012015031001"
+LEVELS = {"ahli pertama": 1, "ahli muda": 2, "terampil": 5}
+LEVEL_NAMES = ["Ahli Pertama", "Ahli Muda", "Terampil"]  # as spelled in the database, in its order
+EMPTY = {"name": "", "email": "", "nip": "", "work_unit": "", "functional_level": "", "phone": ""}
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are asserted in English here; the Indonesian page is tested in test_roster_import_views."""
+    with translation.override("en"):
+        yield
+
+
+def xlsx_bytes(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx(rows: list[list[Any]], name: str = "peserta.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, xlsx_bytes(rows))
+
+
+def csv_file(data: bytes, name: str = "peserta.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def values(**given: str) -> dict[str, str]:
+    return {**EMPTY, **given}
+
+
+def read_error(upload: SimpleUploadedFile) -> str:
+    with pytest.raises(ImportFileError) as caught:
+        read_rows(upload)
+    return " ".join(caught.value.messages)
+
+
+# read_rows --------------------------------------------------------------------------------------
+
+
+class TestReadRows:
+    def test_xlsx_with_the_templates_indonesian_headers(self) -> None:
+        upload = xlsx(
+            [
+                HEADERS,
+                ["Siti Aminah, S.IP.", "siti.aminah@contoh.id", NIP, "Layanan Referensi", "Ahli Pertama", "0812 3456 7890"],
+            ]
+        )
+        columns, rows = read_rows(upload)
+        assert columns == ["name", "email", "nip", "work_unit", "functional_level", "phone"]
+        assert rows == [
+            (
+                2,
+                {
+                    "name": "Siti Aminah, S.IP.",
+                    "email": "siti.aminah@contoh.id",
+                    "nip": NIP,
+                    "work_unit": "Layanan Referensi",
+                    "functional_level": "Ahli Pertama",
+                    "phone": "0812 3456 7890",
+                },
+            )
+        ]
+
+    def test_xlsx_with_english_headers_in_another_order(self) -> None:
+        upload = xlsx(
+            [
+                ["Email", "Full name", "Phone", "Work unit", "Functional level", "NIP"],
+                ["budi@contoh.id", "Budi Santoso", "+62 812 1111 2222", "Pengolahan", "Terampil", OTHER_NIP],
+            ]
+        )
+        columns, rows = read_rows(upload)
+        assert columns == ["name", "email", "nip", "work_unit", "functional_level", "phone"]
+        assert rows == [
+            (
+                2,
+                values(
+                    name="Budi Santoso",
+                    email="budi@contoh.id",
+                    nip=OTHER_NIP,
+                    work_unit="Pengolahan",
+                    functional_level="Terampil",
+                    phone="+62 812 1111 2222",
+                ),
+            )
+        ]
+
+    def test_header_spellings_ignore_case_and_spaces_and_unknown_columns_are_ignored(self) -> None:
+        upload = xlsx(
+            [
+                ["  NAMA  LENGKAP ", "E-Mail", "nip", "Unit   Kerja", "JABATAN", "No. HP", "Keterangan"],
+                ["Ani", "ani@contoh.id", NIP, "Sirkulasi", "Ahli Muda", "0812 0000 1111", "catatan"],
+            ]
+        )
+        columns, rows = read_rows(upload)
+        assert columns == ["name", "email", "nip", "work_unit", "functional_level", "phone"]
+        assert rows[0][1] == values(
+            name="Ani",
+            email="ani@contoh.id",
+            nip=NIP,
+            work_unit="Sirkulasi",
+            functional_level="Ahli Muda",
+            phone="0812 0000 1111",
+        )
+
+    def test_missing_optional_columns_read_as_empty(self) -> None:
+        columns, rows = read_rows(xlsx([["Nama", "Email"], ["Ani", "ani@contoh.id"]]))
+        assert columns == ["name", "email"]
+        assert rows == [(2, values(name="Ani", email="ani@contoh.id"))]
+
+    @pytest.mark.parametrize("number", [198703152010012003, 1.98703152010012e17], ids=["int", "float"])
+    def test_a_nip_excel_stored_as_a_number_comes_back_as_18_digits(self, number: float) -> None:
+        # Excel (and openpyxl) keep 15 significant digits: the file holds 1.98703152010012e+17.
+        _columns, rows = read_rows(xlsx([["Nama", "NIP"], ["Ani", number]]))
+        assert rows[0][1]["nip"] == "198703152010012000"
+
+    def test_a_nip_written_as_an_exact_integer_keeps_every_digit(self) -> None:
+        # Other tools write the full integer into the sheet XML; it must not pass through a float.
+        data = xlsx_bytes([["Nama", "NIP"], ["Ani", 1.5]])
+        source, patched = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+        with zipfile.ZipFile(patched, "w") as target:
+            for item in source.infolist():
+                content = source.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    content = content.replace(b"<v>1.5</v>", f"<v>{NIP}</v>".encode())
+                target.writestr(item, content)
+        _columns, rows = read_rows(SimpleUploadedFile("peserta.xlsx", patched.getvalue()))
+        assert rows[0][1]["nip"] == NIP
+
+    def test_a_nip_typed_as_text_is_kept(self) -> None:
+        _columns, rows = read_rows(xlsx([["Nama", "NIP"], ["Ani", NIP]]))
+        assert rows[0][1]["nip"] == NIP
+
+    def test_csv_with_commas(self) -> None:
+        data = f'Nama,Email,NIP\n"Nurul Hidayah, S.Pd.",nurul@contoh.id,{NIP}\nBudi,budi@contoh.id,\n'.encode()
+        columns, rows = read_rows(csv_file(data))
+        assert columns == ["name", "email", "nip"]
+        assert rows == [
+            (2, values(name="Nurul Hidayah, S.Pd.", email="nurul@contoh.id", nip=NIP)),
+            (3, values(name="Budi", email="budi@contoh.id")),
+        ]
+
+    def test_csv_with_semicolons_as_indonesian_excel_saves_it(self) -> None:
+        data = f"Nama;Email;NIP\nNurul Hidayah, S.Pd.;nurul@contoh.id;{NIP}\nBudi;budi@contoh.id;\n".encode()
+        _columns, rows = read_rows(csv_file(data))
+        assert rows == [
+            (2, values(name="Nurul Hidayah, S.Pd.", email="nurul@contoh.id", nip=NIP)),
+            (3, values(name="Budi", email="budi@contoh.id")),
+        ]
+
+    def test_csv_in_windows_1252(self) -> None:
+        text = 'Nama,Email\r\n"Nurul Hidayah, S.Pd.",nurul@contoh.id\r\nThéresia Dewi,theresia@contoh.id\r\n'
+        _columns, rows = read_rows(csv_file(text.encode("cp1252")))
+        assert [(line, v["name"], v["email"]) for line, v in rows] == [
+            (2, "Nurul Hidayah, S.Pd.", "nurul@contoh.id"),
+            (3, "Théresia Dewi", "theresia@contoh.id"),
+        ]
+
+    def test_csv_in_utf8_with_a_byte_order_mark(self) -> None:
+        data = "\ufeffNama,Email\nNi Luh Ayu Sëkar,sekar@contoh.id\n".encode()
+        columns, rows = read_rows(csv_file(data))
+        assert columns == ["name", "email"]
+        assert rows == [(2, values(name="Ni Luh Ayu Sëkar", email="sekar@contoh.id"))]
+
+    def test_blank_rows_are_skipped_and_rows_keep_the_numbers_excel_shows(self) -> None:
+        upload = xlsx(
+            [
+                ["Nama", "Email"],
+                ["Ani", "ani@contoh.id"],
+                [],
+                [None, "  "],
+                ["Budi", "budi@contoh.id"],
+            ]
+        )
+        _columns, rows = read_rows(upload)
+        assert [(line, v["name"]) for line, v in rows] == [(2, "Ani"), (5, "Budi")]
+
+    def test_blank_lines_in_a_csv_keep_the_numbers_excel_shows(self) -> None:
+        data = b"Nama,Email\nAni,ani@contoh.id\n\n,\nBudi,budi@contoh.id\n"
+        _columns, rows = read_rows(csv_file(data))
+        assert [(line, v["name"]) for line, v in rows] == [(2, "Ani"), (5, "Budi")]
+
+    def test_an_import_file_error_is_a_validation_error(self) -> None:
+        assert issubclass(ImportFileError, ValidationError)
+
+    def test_a_file_without_a_name_column(self) -> None:
+        message = read_error(xlsx([["Email", "NIP"], ["ani@contoh.id", NIP]]))
+        assert "no Name column" in message
+        assert "template" in message
+
+    @pytest.mark.parametrize(
+        "upload",
+        [
+            csv_file(b""),
+            csv_file(b"\n\n,,\n , \n"),
+            xlsx([]),
+        ],
+        ids=["empty-csv", "blank-csv", "empty-xlsx"],
+    )
+    def test_an_empty_file(self, upload: SimpleUploadedFile) -> None:
+        assert read_error(upload) == "The file is empty."
+
+    def test_a_damaged_xlsx(self) -> None:
+        message = read_error(SimpleUploadedFile("peserta.xlsx", b"PK\x03\x04" + b"rusak" * 200))
+        assert "cannot be read" in message
+        assert "damaged" in message
+
+    def test_a_zip_that_is_not_a_workbook(self) -> None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("catatan.txt", "bukan Excel")
+        message = read_error(SimpleUploadedFile("peserta.xlsx", buffer.getvalue()))
+        assert "cannot be read" in message
+
+    @pytest.mark.parametrize("name", ["peserta.xlsx", "PESERTA.XLS"])
+    def test_an_excel_name_on_content_that_is_not_a_workbook(self, name: str) -> None:
+        message = read_error(SimpleUploadedFile(name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel"))
+        assert "not an .xlsx file" in message
+
+    def test_a_file_over_10_mb(self) -> None:
+        upload = csv_file(b"Nama\n" + b"a" * (roster_import.MAX_BYTES - 4))
+        assert upload.size == roster_import.MAX_BYTES + 1
+        assert "larger than 10 MB" in read_error(upload)
+
+    def test_a_file_of_exactly_the_limit_is_read(self, monkeypatch: Any) -> None:
+        data = b"Nama,Email\nAni,ani@contoh.id\n"
+        monkeypatch.setattr(roster_import, "MAX_BYTES", len(data))
+        assert len(read_rows(csv_file(data))[1]) == 1
+        monkeypatch.setattr(roster_import, "MAX_BYTES", len(data) - 1)
+        assert "larger than 10 MB" in read_error(csv_file(data))
+
+    def test_more_rows_than_allowed(self, monkeypatch: Any) -> None:
+        monkeypatch.setattr(roster_import, "MAX_ROWS", 3)
+        three = [["Nama"], ["A"], ["B"], ["C"]]
+        assert len(read_rows(xlsx(three))[1]) == 3
+        message = read_error(xlsx([*three, ["D"]]))
+        assert message == "At most 3 rows can be imported at once."
+
+    def test_a_binary_file_named_csv(self) -> None:
+        message = read_error(csv_file(b"\x00\x01\x02\x03Nama\x00\x00Email\x00" * 50))
+        assert "not a CSV text file" in message
+
+    def test_undecodable_bytes_named_csv(self) -> None:
+        # 0x81 and 0x8d are undefined in both UTF-8 (as start bytes) and Windows-1252.
+        message = read_error(csv_file(b"Nama\n\x81\x8d\x8f\x90\x9d\n"))
+        assert "Save it as CSV UTF-8" in message
+
+
+# check_rows -------------------------------------------------------------------------------------
+
+
+def check(
+    *rows: dict[str, str],
+    users_by_email: dict[str, int] | None = None,
+    users_by_nip: dict[str, int] | None = None,
+    enrolled_user_ids: set[int] | None = None,
+) -> list[roster_import.RowCheck]:
+    """Check rows numbered as in a spreadsheet: the first data row is line 2."""
+    return check_rows(
+        [(line, values(**row)) for line, row in enumerate(rows, start=2)],
+        levels=LEVELS,
+        level_names=LEVEL_NAMES,
+        users_by_email=users_by_email or {},
+        users_by_nip=users_by_nip or {},
+        enrolled_user_ids=enrolled_user_ids or set(),
+    )
+
+
+def problems(checks: list[roster_import.RowCheck]) -> list[tuple[int, str, str]]:
+    return [(c.line, column, message) for c in checks for column, message in c.errors]
+
+
+class TestCheckRows:
+    def test_a_complete_row_of_a_new_person(self) -> None:
+        [row] = check(
+            {
+                "name": "Siti Aminah",
+                "email": "Siti.Aminah@Contoh.ID",
+                "nip": "19870315 201001 2 003",
+                "functional_level": " ahli PERTAMA ",
+                "phone": "+62 812-3456-7890",
+            }
+        )
+        assert (row.line, row.outcome, row.errors, row.user_id, row.level_id) == (2, "new", [], None, 1)
+        assert (row.values["email"], row.values["nip"]) == ("siti.aminah@contoh.id", NIP)
+
+    def test_an_empty_name(self) -> None:
+        checks = check({"name": "Ani", "email": "ani@contoh.id"}, {"name": "", "email": "budi@contoh.id"})
+        assert problems(checks) == [(3, "Name", "The name is empty.")]
+        assert [c.outcome for c in checks] == ["new", "error"]
+
+    def test_a_bad_email(self) -> None:
+        checks = check({"name": "Ani", "email": "ani(at)contoh.id"})
+        assert problems(checks) == [(2, "Email", "“ani(at)contoh.id” is not a valid email address.")]
+        assert checks[0].outcome == "error"
+
+    def test_a_duplicate_email_names_the_earlier_row(self) -> None:
+        checks = check(
+            {"name": "Ani", "email": "ani@contoh.id"},
+            {"name": "Budi", "email": "budi@contoh.id"},
+            {"name": "Ani Lagi", "email": "ANI@contoh.id"},
+        )
+        assert problems(checks) == [(4, "Email", "The same email is already in row 2.")]
+        assert [c.outcome for c in checks] == ["new", "new", "error"]
+
+    @pytest.mark.parametrize("nip", ["1987031520100120", "1987031520100120031", "19870315201001200X"])
+    def test_a_nip_that_is_not_18_digits(self, nip: str) -> None:
+        checks = check({"name": "Ani", "nip": nip})
+        assert problems(checks) == [(2, "NIP", f"A NIP has exactly 18 digits; “{nip}” does not.")]
+        assert checks[0].outcome == "error"
+
+    def test_a_duplicate_nip_names_the_earlier_row(self) -> None:
+        checks = check(
+            {"name": "Ani", "nip": NIP},
+            {"name": "Budi", "nip": OTHER_NIP},
+            {"name": "Citra", "nip": "19870315 201001 2 003"},
+        )
+        assert problems(checks) == [(4, "NIP", "Duplicate NIP: the same NIP is already in row 2.")]
+        assert [c.outcome for c in checks] == ["new", "new", "error"]
+
+    def test_an_unknown_functional_level_lists_the_known_ones(self) -> None:
+        checks = check({"name": "Ani", "email": "ani@contoh.id", "functional_level": "Pustakawan Senior"})
+        assert problems(checks) == [
+            (
+                2,
+                "Functional level",
+                "Unknown functional level “Pustakawan Senior”. Use one of: Ahli Pertama, Ahli Muda, Terampil.",
+            )
+        ]
+        assert checks[0].outcome == "error"
+
+    @pytest.mark.parametrize("phone", ["0812", "0812-abc-7890", "nomor 0812 3456 7890"])
+    def test_a_bad_phone(self, phone: str) -> None:
+        checks = check({"name": "Ani", "email": "ani@contoh.id", "phone": phone})
+        assert problems(checks) == [(2, "Phone", f"“{phone}” is not a phone number.")]
+        assert checks[0].outcome == "error"
+
+    def test_neither_email_nor_nip(self) -> None:
+        checks = check({"name": "Ani", "work_unit": "Sirkulasi"})
+        assert problems(checks) == [(2, "Email", "Give an email or a NIP, so the person can be recognised.")]
+        assert checks[0].outcome == "error"
+
+    def test_an_email_and_a_nip_of_two_different_people(self) -> None:
+        checks = check(
+            {"name": "Ani", "email": "ani@contoh.id", "nip": NIP},
+            users_by_email={"ani@contoh.id": 11},
+            users_by_nip={NIP: 12},
+        )
+        assert problems(checks) == [(2, "NIP", "This NIP belongs to another person than this email.")]
+        assert checks[0].outcome == "error"
+
+    def test_every_problem_of_a_row_is_reported(self) -> None:
+        checks = check({"name": "", "email": "bukan-email", "nip": "123", "phone": "x"})
+        assert [(line, column) for line, column, _message in problems(checks)] == [
+            (2, "Name"),
+            (2, "Email"),
+            (2, "NIP"),
+            (2, "Phone"),
+        ]
+
+    def test_an_existing_person_matched_by_email_whatever_its_case(self) -> None:
+        [row] = check({"name": "Ani", "email": "ANI@Contoh.id"}, users_by_email={"ani@contoh.id": 7})
+        assert (row.outcome, row.user_id) == ("existing", 7)
+
+    def test_an_existing_person_matched_by_nip(self) -> None:
+        [row] = check({"name": "Ani", "nip": "19870315 201001 2 003"}, users_by_nip={NIP: 8})
+        assert (row.outcome, row.user_id) == ("existing", 8)
+
+    def test_an_email_and_a_nip_of_the_same_person(self) -> None:
+        [row] = check(
+            {"name": "Ani", "email": "ani@contoh.id", "nip": NIP},
+            users_by_email={"ani@contoh.id": 7},
+            users_by_nip={NIP: 7},
+        )
+        assert (row.outcome, row.user_id) == ("existing", 7)
+
+    def test_a_person_already_in_the_cohort(self) -> None:
+        [row] = check({"name": "Ani", "email": "ani@contoh.id"}, users_by_email={"ani@contoh.id": 7}, enrolled_user_ids={7})
+        assert (row.outcome, row.user_id, row.errors) == ("enrolled", 7, [])
+
+    def test_the_same_existing_person_twice_once_by_email_once_by_nip(self) -> None:
+        checks = check(
+            {"name": "Ani", "email": "ani@contoh.id"},
+            {"name": "Ani", "nip": NIP},
+            users_by_email={"ani@contoh.id": 7},
+            users_by_nip={NIP: 7},
+        )
+        assert [c.outcome for c in checks] == ["existing", "error"]
+        [(line, _column, message)] = problems(checks)
+        assert line == 3
+        assert "2" in message
+
+
+# Services ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cohort(coordinator: Any) -> Cohort:
+    return CohortFactory(programme__library=coordinator.library, capacity=30)
+
+
+def preview(coordinator: Any, cohort: Cohort, *rows: list[Any]) -> RosterImport:
+    return services.roster_import_preview(actor=coordinator.user, cohort=cohort, upload=xlsx([HEADERS, *rows]))
+
+
+def apply(coordinator: Any, upload: RosterImport) -> dict[str, int]:
+    return services.roster_import_apply(actor=coordinator.user, roster_import=upload)
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        User.objects.count(),
+        Membership.objects.count(),
+        Enrolment.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def status_of(cohort: Cohort, user: User) -> str:
+    return Enrolment.objects.get(cohort=cohort, user=user).status
+
+
+
+@pytest.mark.django_db
+class TestPreview:
+    def test_stores_the_checked_rows_and_a_summary_and_writes_nobody(self, coordinator: Any, cohort: Cohort) -> None:
+        known = UserFactory(email="ani@contoh.id")
+        inside = UserFactory(nip=NIP)
+        EnrolmentFactory(cohort=cohort, user=inside)
+        before = counts()
+
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Budi Santoso", "budi@contoh.id", "", "", "", ""],
+            ["Ani", "ANI@contoh.id", "", "", "", ""],
+            ["Citra", "", NIP, "", "", ""],
+            ["Dewi", "bukan-email", "", "", "", ""],
+        )
+
+        assert counts() == before
+        upload.refresh_from_db()
+        assert (upload.library, upload.cohort, upload.created_by) == (cohort.library, cohort, coordinator.user)
+        assert (upload.status, upload.file_name) == (RosterImport.Status.PREVIEW, "peserta.xlsx")
+        assert upload.summary == {"new": 1, "existing": 1, "enrolled": 1, "error": 1}
+        assert [(r["line"], r["outcome"], r["user_id"]) for r in upload.rows] == [
+            (2, "new", None),
+            (3, "existing", known.pk),
+            (4, "enrolled", inside.pk),
+            (5, "error", None),
+        ]
+        assert upload.rows[0]["values"]["name"] == "Budi Santoso"
+        assert [column for column, _message in upload.rows[3]["errors"]] == ["Email"]
+
+    def test_an_unreadable_file_stores_nothing(self, coordinator: Any, cohort: Cohort) -> None:
+        with pytest.raises(ImportFileError):
+            services.roster_import_preview(
+                actor=coordinator.user, cohort=cohort, upload=SimpleUploadedFile("x.xlsx", b"PK\x03\x04rusak")
+            )
+        assert not RosterImport.objects.exists()
+
+    def test_email_matching_ignores_the_case_stored_in_the_database(self, coordinator: Any, cohort: Cohort) -> None:
+        known = UserFactory(email="Siti.Aminah@Contoh.ID")
+        upload = preview(coordinator, cohort, ["Siti Aminah", "siti.aminah@contoh.id", "", "", "", ""])
+        assert [(r["outcome"], r["user_id"]) for r in upload.rows] == [("existing", known.pk)]
+
+    def test_functional_levels_are_matched_and_listed_as_the_database_spells_them(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "non-pns", ""],
+            ["Budi", "budi@contoh.id", "", "", "Pustakawan Senior", ""],
+        )
+        assert (upload.rows[0]["outcome"], upload.rows[0]["level_id"]) == ("new", functional_level("Non-PNS").pk)
+        [(column, message)] = upload.rows[1]["errors"]
+        assert column == "Functional level"
+        known = ", ".join(FunctionalLevel.objects.values_list("name", flat=True))
+        assert known.startswith("Ahli Pertama, Ahli Muda, Ahli Madya")
+        assert message == f"Unknown functional level “Pustakawan Senior”. Use one of: {known}."
+
+    def test_a_value_too_long_for_the_account_is_reported_not_saved(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(
+            coordinator,
+            cohort,
+            ["A" * 151, "ani@contoh.id", "", "", "", ""],
+            ["Budi", "budi@contoh.id", "", "U" * 151, "", ""],
+        )
+        assert [r["outcome"] for r in upload.rows] == ["error", "error"]
+        assert [[column for column, _m in r["errors"]] for r in upload.rows] == [["Name"], ["Work unit"]]
+
+
+@pytest.mark.django_db
+class TestApply:
+    def test_new_people_get_an_account_without_password_a_participant_role_and_a_place(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        users_before = User.objects.count()
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Siti Aminah, S.IP.", "Siti.Aminah@contoh.id", NIP, "Layanan Referensi", "Ahli Pertama", "0812 3456 7890"],
+            ["Budi Santoso", "", OTHER_NIP, "", "", ""],
+        )
+
+        summary = apply(coordinator, upload)
+
+        assert summary == {"new_people": 2, "existing_people": 0, "enrolled": 2, "waitlisted": 0, "skipped": 0}
+        assert User.objects.count() == users_before + 2
+        siti = User.objects.get(email="siti.aminah@contoh.id")
+        assert (siti.username, siti.full_name, siti.nip, siti.work_unit, siti.phone) == (
+            "siti.aminah@contoh.id",
+            "Siti Aminah, S.IP.",
+            NIP,
+            "Layanan Referensi",
+            "0812 3456 7890",
+        )
+        assert siti.functional_level == functional_level("Ahli Pertama")
+        budi = User.objects.get(nip=OTHER_NIP)
+        assert (budi.username, budi.email, budi.full_name) == (OTHER_NIP, "", "Budi Santoso")
+        for person in (siti, budi):
+            assert not person.has_usable_password()
+            person.full_clean()
+            assert Membership.objects.filter(
+                user=person, library=cohort.library, role=Role.PARTICIPANT, is_active=True
+            ).exists()
+            enrolment = Enrolment.objects.get(cohort=cohort, user=person)
+            assert (enrolment.library, enrolment.status) == (cohort.library, Enrolment.Status.ENROLLED)
+        upload.refresh_from_db()
+        assert upload.status == RosterImport.Status.IMPORTED
+        assert upload.summary["applied"] == summary
+
+    def test_existing_people_are_matched_and_not_duplicated(self, coordinator: Any, cohort: Cohort) -> None:
+        ani = UserFactory(email="ani@contoh.id")
+        budi = UserFactory(email="", nip=NIP)
+        MembershipFactory(user=budi, library=cohort.library, role=Role.PARTICIPANT, is_active=False)
+        users_before = User.objects.count()
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ANI@Contoh.id", "", "", "", ""],
+            ["Budi", "", "19870315 201001 2 003", "", "", ""],
+            ["Citra", "citra@contoh.id", "", "", "", ""],
+        )
+
+        summary = apply(coordinator, upload)
+
+        assert (summary["new_people"], summary["existing_people"], summary["enrolled"]) == (1, 2, 3)
+        assert User.objects.count() == users_before + 1
+        for person in (ani, budi):
+            assert status_of(cohort, person) == Enrolment.Status.ENROLLED
+            [membership] = Membership.objects.filter(user=person, library=cohort.library, role=Role.PARTICIPANT)
+            assert membership.is_active
+        ani.refresh_from_db()
+        assert ani.has_usable_password()  # an existing account is left as it was
+
+    def test_an_existing_email_in_another_case_does_not_make_a_second_account(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        known = UserFactory(email="Siti.Aminah@Contoh.ID")
+        users_before = User.objects.count()
+        upload = preview(coordinator, cohort, ["Siti Aminah", "siti.aminah@contoh.id", "", "", "", ""])
+
+        apply(coordinator, upload)
+
+        assert User.objects.count() == users_before
+        assert status_of(cohort, known) == Enrolment.Status.ENROLLED
+
+    def test_over_capacity_people_join_the_waitlist_in_row_order(self, coordinator: Any, cohort: Cohort) -> None:
+        cohort.capacity = 2
+        cohort.save()
+        EnrolmentFactory(cohort=cohort)
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "", ""],
+            ["Budi", "budi@contoh.id", "", "", "", ""],
+            ["Citra", "citra@contoh.id", "", "", "", ""],
+        )
+
+        summary = apply(coordinator, upload)
+
+        assert (summary["enrolled"], summary["waitlisted"]) == (1, 2)
+        assert [status_of(cohort, User.objects.get(email=e)) for e in ("ani@contoh.id", "budi@contoh.id")] == [
+            Enrolment.Status.ENROLLED,
+            Enrolment.Status.WAITLISTED,
+        ]
+        assert cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).count() == 2
+
+    def test_places_go_in_row_order_whether_the_person_is_new_or_existing(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        cohort.capacity = 1
+        cohort.save()
+        known = UserFactory(email="budi@contoh.id")
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "", ""],
+            ["Budi", "budi@contoh.id", "", "", "", ""],
+        )
+
+        apply(coordinator, upload)
+
+        assert status_of(cohort, User.objects.get(email="ani@contoh.id")) == Enrolment.Status.ENROLLED
+        assert status_of(cohort, known) == Enrolment.Status.WAITLISTED
+
+    def test_a_withdrawn_person_comes_back_without_a_second_enrolment(self, coordinator: Any, cohort: Cohort) -> None:
+        person = UserFactory(email="ani@contoh.id")
+        EnrolmentFactory(cohort=cohort, user=person, status=Enrolment.Status.WITHDRAWN)
+        upload = preview(coordinator, cohort, ["Ani", "ani@contoh.id", "", "", "", ""])
+        assert upload.rows[0]["outcome"] == "existing"
+
+        summary = apply(coordinator, upload)
+
+        [enrolment] = Enrolment.objects.filter(cohort=cohort, user=person)
+        assert enrolment.status == Enrolment.Status.ENROLLED
+        assert (summary["existing_people"], summary["enrolled"]) == (1, 1)
+
+    def test_rows_with_errors_and_people_already_in_the_cohort_are_skipped_and_counted(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        inside = UserFactory(email="dewi@contoh.id")
+        EnrolmentFactory(cohort=cohort, user=inside)
+        users_before = User.objects.count()
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "", ""],
+            ["", "budi@contoh.id", "", "", "", ""],
+            ["Citra", "citra(at)contoh.id", "", "", "", ""],
+            ["Dewi", "dewi@contoh.id", "", "", "", ""],
+        )
+
+        summary = apply(coordinator, upload)
+
+        assert summary == {"new_people": 1, "existing_people": 0, "enrolled": 1, "waitlisted": 0, "skipped": 3}
+        assert User.objects.count() == users_before + 1
+        assert not User.objects.filter(email="budi@contoh.id").exists()
+        assert Enrolment.objects.filter(cohort=cohort, user=inside).count() == 1
+
+    def test_one_audit_row_with_the_summary(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "", ""],
+            ["Budi", "budi@contoh.id", "", "", "", ""],
+        )
+        audits_before = AuditEntry.objects.count()
+
+        summary = apply(coordinator, upload)
+
+        assert AuditEntry.objects.count() == audits_before + 1
+        [entry] = AuditEntry.objects.filter(action="roster.import")
+        assert (entry.actor, entry.library, entry.object_id) == (coordinator.user, cohort.library, str(cohort.pk))
+        assert entry.changes == summary
+
+    def test_applying_twice_is_refused(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(coordinator, cohort, ["Ani", "ani@contoh.id", "", "", "", ""])
+        apply(coordinator, upload)
+        before = counts()
+
+        with pytest.raises(ValidationError):
+            apply(coordinator, upload)
+
+        assert counts() == before
+
+    def test_a_cancelled_import_cannot_be_applied(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(coordinator, cohort, ["Ani", "ani@contoh.id", "", "", "", ""])
+        services.roster_import_cancel(actor=coordinator.user, roster_import=upload)
+        upload.refresh_from_db()
+        assert (upload.status, upload.rows) == (RosterImport.Status.CANCELLED, [])
+        before = counts()
+
+        with pytest.raises(ValidationError):
+            apply(coordinator, upload)
+
+        assert counts() == before
+
+    def test_an_applied_import_cannot_be_cancelled(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(coordinator, cohort, ["Ani", "ani@contoh.id", "", "", "", ""])
+        apply(coordinator, upload)
+        upload.refresh_from_db()
+
+        with pytest.raises(ValidationError):
+            services.roster_import_cancel(actor=coordinator.user, roster_import=upload)
+
+        upload.refresh_from_db()
+        assert upload.status == RosterImport.Status.IMPORTED
+        assert len(upload.rows) == 1
+
+    def test_all_or_nothing_when_the_apply_fails_midway(
+        self, coordinator: Any, cohort: Cohort, monkeypatch: Any
+    ) -> None:
+        UserFactory(email="ani@contoh.id")
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "", ""],
+            ["Budi", "budi@contoh.id", "", "", "", ""],
+        )
+        before = counts()
+
+        def fail(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(services.Enrolment.objects, "bulk_create", fail)
+        with pytest.raises(RuntimeError):
+            apply(coordinator, upload)
+
+        assert counts() == before
+        assert not User.objects.filter(email="budi@contoh.id").exists()
+        upload.refresh_from_db()
+        assert upload.status == RosterImport.Status.PREVIEW
+
+    def test_a_row_that_became_invalid_after_the_preview_is_skipped(self, coordinator: Any, cohort: Cohort) -> None:
+        ani = UserFactory(email="ani@contoh.id")
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", NIP, "", "", ""],
+            ["Budi", "budi@contoh.id", "", "", "", ""],
+        )
+        assert [r["outcome"] for r in upload.rows] == ["existing", "new"]
+        UserFactory(nip=NIP)  # meanwhile someone else registered with this NIP
+
+        summary = apply(coordinator, upload)
+
+        assert (summary["skipped"], summary["enrolled"], summary["new_people"]) == (1, 1, 1)
+        assert not Enrolment.objects.filter(cohort=cohort, user=ani).exists()
+        assert Enrolment.objects.filter(cohort=cohort, user__email="budi@contoh.id").exists()
+
+    def test_a_person_enrolled_by_hand_after_the_preview_is_not_enrolled_twice(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        ani = UserFactory(email="ani@contoh.id")
+        upload = preview(coordinator, cohort, ["Ani", "ani@contoh.id", "", "", "", ""])
+        services.enrol(actor=coordinator.user, cohort=cohort, user=ani)
+
+        summary = apply(coordinator, upload)
+
+        assert (summary["skipped"], summary["enrolled"]) == (1, 0)
+        assert Enrolment.objects.filter(cohort=cohort, user=ani).count() == 1
+
+    def test_the_same_person_twice_in_the_file_is_enrolled_once(self, coordinator: Any, cohort: Cohort) -> None:
+        ani = UserFactory(email="ani@contoh.id", nip=NIP)
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "", ""],
+            ["Ani", "", NIP, "", "", ""],
+        )
+
+        apply(coordinator, upload)
+
+        assert Enrolment.objects.filter(cohort=cohort, user=ani).count() == 1
