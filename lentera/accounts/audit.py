@@ -35,6 +35,20 @@ ACTION_LABELS: dict[str, Any] = {
     "session_plan.update": _("Session plan changed"),
     "material.add": _("Material added"),
     "material.remove": _("Material removed"),
+    "instructor.register": _("Instructor registered"),
+    "instructor.update": _("Instructor changed"),
+    "cohort.create": _("Cohort created"),
+    "cohort.update": _("Cohort changed"),
+    "enrolment.create": _("Participant enrolled"),
+    "enrolment.withdraw": _("Participant withdrawn"),
+    "enrolment.promote": _("Moved up from the waitlist"),
+    "session.schedule": _("Session scheduled"),
+    "session.reschedule": _("Session moved"),
+    "attendance.mark": _("Attendance marked"),
+    "roster.import": _("Participant list imported"),
+    "roster.cancel": _("Participant list not imported"),
+    "groups.form": _("Discussion groups formed"),
+    "groups.move": _("Participant moved to another group"),
 }
 
 

@@ -31,6 +31,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("name",)
 NIP_RE = re.compile(r"^\d{18}$")
+LIMITS = {"name": 150, "email": 254, "work_unit": 150, "functional_level": 60, "phone": 20}
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{7,18}$")
 
 
@@ -69,8 +70,10 @@ def _norm_header(value: Any) -> str:
 def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel turns a NIP typed as a number into 1.98e17
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    # A float of 1e15 or more lost digits in Excel (a NIP typed as a number): keep the "e+" form
+    # so that the check names the problem instead of storing a wrong NIP.
     return str(value).strip()
 
 
@@ -138,19 +141,20 @@ def read_rows(upload: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         raise ImportFileError(_("This is not an .xlsx file. Save it from Excel as .xlsx (Excel Workbook) or CSV."))
     else:
         raw_rows = _csv_rows(data)
-    raw_rows = [row for row in raw_rows if any(_cell(v) for v in row)]
-    if not raw_rows:
+    # Number the rows as the spreadsheet shows them, before blank rows are left out.
+    numbered = [(line, row) for line, row in enumerate(raw_rows, start=1) if any(_cell(v) for v in row)]
+    if not numbered:
         raise ImportFileError(_("The file is empty."))
-    mapping = _map_header(raw_rows[0])
-    if len(raw_rows) - 1 > MAX_ROWS:
+    mapping = _map_header(numbered[0][1])
+    if len(numbered) - 1 > MAX_ROWS:
         raise ImportFileError(_("At most %(max)s rows can be imported at once.") % {"max": f"{MAX_ROWS:,}"})
     rows = []
-    for offset, raw in enumerate(raw_rows[1:], start=2):
+    for line, raw in numbered[1:]:
         values = {column: "" for column in COLUMNS}
         for index, column in mapping.items():
             if index < len(raw):
                 values[column] = _cell(raw[index])
-        rows.append((offset, values))
+        rows.append((line, values))
     return sorted(set(mapping.values()), key=list(COLUMNS).index), rows
 
 
@@ -168,6 +172,7 @@ def check_rows(
     checks: list[RowCheck] = []
     seen_email: dict[str, int] = {}
     seen_nip: dict[str, int] = {}
+    seen_person: dict[int, int] = {}
     for line, values in rows:
         check = RowCheck(line=line, values=values)
         name, email, nip = values["name"], values["email"].lower(), values["nip"].replace(" ", "")
@@ -188,7 +193,17 @@ def check_rows(
                     )
                 seen_email.setdefault(email, line)
         if nip:
-            if not NIP_RE.match(nip):
+            if "e+" in nip.lower():
+                check.errors.append(
+                    (
+                        labels["nip"],
+                        _(
+                            "Excel stored this NIP as a number and lost its last digits. Format the NIP column as Text "
+                            "and type the NIP again."
+                        ),
+                    )
+                )
+            elif not NIP_RE.match(nip):
                 check.errors.append(
                     (labels["nip"], _("A NIP has exactly 18 digits; “%(value)s” does not.") % {"value": nip})
                 )
@@ -215,11 +230,20 @@ def check_rows(
             check.errors.append((labels["phone"], _("“%(value)s” is not a phone number.") % {"value": values["phone"]}))
         if not email and not nip:
             check.errors.append((labels["email"], _("Give an email or a NIP, so the person can be recognised.")))
+        for column, limit in LIMITS.items():
+            if len(values[column]) > limit:
+                check.errors.append((labels[column], _("Too long: at most %(limit)s characters.") % {"limit": limit}))
         by_email = users_by_email.get(email) if email else None
         by_nip = users_by_nip.get(nip) if nip else None
         if by_email and by_nip and by_email != by_nip:
             check.errors.append((labels["nip"], _("This NIP belongs to another person than this email.")))
         check.user_id = by_email or by_nip
+        if check.user_id and check.user_id in seen_person:
+            check.errors.append(
+                (labels["name"], _("The same person is already in row %(row)s.") % {"row": seen_person[check.user_id]})
+            )
+        elif check.user_id:
+            seen_person[check.user_id] = line
         if check.errors:
             check.outcome = "error"
         elif check.user_id and check.user_id in enrolled_user_ids:

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -451,7 +452,12 @@ def _roster_lookups(cohort: Cohort, rows: list[tuple[int, dict[str, str]]]) -> d
     return {
         "levels": {name.lower(): pk for pk, name in levels},
         "level_names": [name for _pk, name in levels],
-        "users_by_email": {e.lower(): pk for pk, e in User.objects.filter(email__in=emails).values_list("pk", "email")},
+        "users_by_email": {
+            e.lower(): pk
+            for pk, e in User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=emails)
+            .values_list("pk", "email")
+        },
         "users_by_nip": dict(User.objects.filter(nip__in=nips).values_list("nip", "pk")),
         "enrolled_user_ids": set(
             cohort.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).values_list("user_id", flat=True)
@@ -539,8 +545,11 @@ def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
         (u.email or u.nip): u.pk
         for u in User.objects.filter(username__in=[p.username for p in people]).only("pk", "email", "nip")
     }
-    user_ids: list[int] = [c.user_id for c in checks if c.outcome == "existing" and c.user_id]
-    user_ids += [created[c.values["email"] or c.values["nip"]] for c in new]
+    # in the order of the rows, so the places go to the first rows, new or existing people alike
+    user_ids: list[int] = [
+        c.user_id if c.outcome == "existing" and c.user_id else created[c.values["email"] or c.values["nip"]]
+        for c in checks
+    ]
 
     Membership.objects.filter(library=library, user_id__in=user_ids, role=Role.PARTICIPANT).update(is_active=True)
     Membership.objects.bulk_create(
@@ -556,8 +565,8 @@ def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
     withdrawn = {e.user_id: e for e in cohort.enrolments.filter(user_id__in=user_ids)}
     now = timezone.now()
     for pk, enrolment in withdrawn.items():
-        enrolment.status, enrolment.created_at = statuses[pk], now
-    Enrolment.objects.bulk_update(list(withdrawn.values()), ["status", "created_at"], batch_size=500)
+        enrolment.status, enrolment.created_at, enrolment.changed_at = statuses[pk], now, now
+    Enrolment.objects.bulk_update(list(withdrawn.values()), ["status", "created_at", "changed_at"], batch_size=500)
     Enrolment.objects.bulk_create(
         [
             Enrolment(library=library, cohort=cohort, user_id=pk, status=statuses[pk])
@@ -586,11 +595,19 @@ def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
 def roster_import_cancel(*, actor: Any, roster_import: Any) -> None:
     from lentera.delivery.models import RosterImport
 
+    roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
     if roster_import.status != RosterImport.Status.PREVIEW:
         raise ValidationError(_("This list was already imported or cancelled."))
     roster_import.status = RosterImport.Status.CANCELLED
     roster_import.rows = []
     roster_import.save(update_fields=["status", "rows"])
+    audit_record(
+        actor=actor,
+        library=roster_import.library,
+        action="roster.cancel",
+        obj=roster_import.cohort,
+        changes={"file": [roster_import.file_name, None]},
+    )
 
 
 # Calendar feed --------------------------------------------------------------------------------------

@@ -82,3 +82,13 @@ def shot(page: Page, name: str) -> Path:
     target = shots_dir() / name
     page.screenshot(path=str(target), full_page=True, animations="disabled", caret="hide")
     return target
+
+
+def open_from_menu(page: Page, href: str) -> None:
+    """Follow a main-menu link, opening the dropdown that holds it first if need be."""
+    link = page.locator(f"#main-nav a[href='{href}']")
+    if not link.is_visible():
+        holder = page.locator("#main-nav .dropdown", has=page.locator(f"a[href='{href}']"))
+        holder.locator(".dropdown-toggle").click()
+    with page.expect_navigation():
+        link.click()

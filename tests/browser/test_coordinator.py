@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import Page, expect
 
 from lentera.demo.data import MODULES
-from tests.browser.helpers import assert_accessible, html_lang, login, path_of, shot
+from tests.browser.helpers import assert_accessible, html_lang, login, open_from_menu, path_of, shot
 
 NEW_UNIT_CODE = "R.91PRP02.021.1"
 NEW_UNIT_TITLE = "Melakukan layanan referensi digital"
@@ -18,8 +18,7 @@ def test_coordinator_plans_and_administers(page: Page, demo: Any) -> None:
     login(page, demo, "koordinator")
 
     # Programme list, then the 2026 programme with its four objectives and five modules.
-    page.locator("#main-nav a[href='/program/']").click()
-    expect(page.locator("h1")).to_be_visible()
+    open_from_menu(page, "/program/")
     assert path_of(page) == "/program/"
     programme = page.locator("main .list-group a", has_text="2026")
     expect(programme).to_have_count(1)
@@ -57,7 +56,7 @@ def test_coordinator_plans_and_administers(page: Page, demo: Any) -> None:
     shot(page, "kompetensi.png")
 
     # People of the library.
-    page.locator("#main-nav a[href='/akun/orang/']").click()
+    open_from_menu(page, "/akun/orang/")
     assert path_of(page) == "/akun/orang/"
     expect(page.locator("#people-table tbody tr").first).to_be_visible()
     expect(page.locator("#people-table")).to_contain_text("Siti Rahmawati")
@@ -65,7 +64,7 @@ def test_coordinator_plans_and_administers(page: Page, demo: Any) -> None:
     shot(page, "orang.png")
 
     # The audit log records the new unit.
-    page.locator("#main-nav a[href='/akun/log-audit/']").click()
+    open_from_menu(page, "/akun/log-audit/")
     assert path_of(page) == "/akun/log-audit/"
     first_row = page.locator("main table tbody tr").first
     expect(first_row).to_contain_text(NEW_UNIT_TITLE)
@@ -82,7 +81,7 @@ def test_coordinator_plans_and_administers(page: Page, demo: Any) -> None:
     shot(page, "log-audit.png")
 
     # Library settings.
-    page.locator("#main-nav a[href='/akun/perpustakaan/']").click()
+    open_from_menu(page, "/akun/perpustakaan/")
     assert path_of(page) == "/akun/perpustakaan/"
     expect(page.locator("#id_yearly_jp_target")).to_have_value("20")
     expect(page.locator("#id_anonymity_floor")).to_have_value("5")

@@ -17,7 +17,7 @@ from lentera.accounts.models import AuditEntry, FunctionalLevel, Membership, Rol
 from lentera.accounts.tests.factories import MembershipFactory, UserFactory, functional_level
 from lentera.delivery import roster_import, services
 from lentera.delivery.models import Cohort, Enrolment, RosterImport
-from lentera.delivery.roster_import import ImportFileError, check_rows, read_rows
+from lentera.delivery.roster_import import ImportFileError, check_rows, column_labels, read_rows
 from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory
 
 HEADERS = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
@@ -72,7 +72,14 @@ class TestReadRows:
         upload = xlsx(
             [
                 HEADERS,
-                ["Siti Aminah, S.IP.", "siti.aminah@contoh.id", NIP, "Layanan Referensi", "Ahli Pertama", "0812 3456 7890"],
+                [
+                    "Siti Aminah, S.IP.",
+                    "siti.aminah@contoh.id",
+                    NIP,
+                    "Layanan Referensi",
+                    "Ahli Pertama",
+                    "0812 3456 7890",
+                ],
             ]
         )
         columns, rows = read_rows(upload)
@@ -138,10 +145,14 @@ class TestReadRows:
         assert rows == [(2, values(name="Ani", email="ani@contoh.id"))]
 
     @pytest.mark.parametrize("number", [198703152010012003, 1.98703152010012e17], ids=["int", "float"])
-    def test_a_nip_excel_stored_as_a_number_comes_back_as_18_digits(self, number: float) -> None:
-        # Excel (and openpyxl) keep 15 significant digits: the file holds 1.98703152010012e+17.
+    def test_a_nip_excel_stored_as_a_number_is_refused_not_rounded(self, number: float) -> None:
+        # Excel (and openpyxl) keep 15 significant digits: the file holds 1.98703152010012e+17, whose
+        # last digits are lost. Storing 198703152010012000 would be a wrong NIP, so the row is an error.
         _columns, rows = read_rows(xlsx([["Nama", "NIP"], ["Ani", number]]))
-        assert rows[0][1]["nip"] == "198703152010012000"
+        assert "e+" in rows[0][1]["nip"]
+        [row] = check_rows(rows, levels={}, users_by_email={}, users_by_nip={}, enrolled_user_ids=set())
+        assert row.outcome == "error"
+        assert [column for column, _message in row.errors] == [column_labels()["nip"]]
 
     def test_a_nip_written_as_an_exact_integer_keeps_every_digit(self) -> None:
         # Other tools write the full integer into the sheet XML; it must not pass through a float.
@@ -404,7 +415,9 @@ class TestCheckRows:
         assert (row.outcome, row.user_id) == ("existing", 7)
 
     def test_a_person_already_in_the_cohort(self) -> None:
-        [row] = check({"name": "Ani", "email": "ani@contoh.id"}, users_by_email={"ani@contoh.id": 7}, enrolled_user_ids={7})
+        [row] = check(
+            {"name": "Ani", "email": "ani@contoh.id"}, users_by_email={"ani@contoh.id": 7}, enrolled_user_ids={7}
+        )
         assert (row.outcome, row.user_id, row.errors) == ("enrolled", 7, [])
 
     def test_the_same_existing_person_twice_once_by_email_once_by_nip(self) -> None:
@@ -447,7 +460,6 @@ def counts() -> tuple[int, int, int, int]:
 
 def status_of(cohort: Cohort, user: User) -> str:
     return Enrolment.objects.get(cohort=cohort, user=user).status
-
 
 
 @pytest.mark.django_db

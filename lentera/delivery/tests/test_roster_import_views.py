@@ -102,7 +102,8 @@ def test_upload_with_a_bad_row_shows_the_problem_in_indonesian_and_writes_nothin
     with translation.override("id"):
         column = gettext("Phone")
         message = gettext("“%(value)s” is not a phone number.") % {"value": "12ab"}
-    assert (column, message) != ("Phone", english)
+    assert message != english
+    assert column != "Phone"
     html = page.content.decode()
     assert f"<tr><td>3</td><td>{escape(column)}</td><td>{escape(message)}</td></tr>" in html
     assert "Siti Aminah, S.IP." in html
@@ -142,7 +143,8 @@ def test_import_nothing_writes_nothing(coordinator: Any, cohort: Cohort, pending
 
     assert response.status_code == 302
     assert response["Location"] == cohort.get_absolute_url()
-    assert counts() == before
+    assert counts()[:3] == before[:3]
+    assert AuditEntry.objects.filter(action="roster.cancel").count() == 1  # the decision is recorded
     pending.refresh_from_db()
     assert (pending.status, pending.rows) == (RosterImport.Status.CANCELLED, [])
 
@@ -260,7 +262,7 @@ def test_confirm_and_cancel_need_a_post(coordinator: Any, pending: RosterImport)
 
 # Query count -------------------------------------------------------------------------------------
 
-PREVIEW_QUERIES = 4  # session, user, memberships, the import with its cohort: for 30 rows as for 300
+PREVIEW_QUERIES = 4  # measured; the same for 30 rows as for 300
 
 
 def big_import(coordinator: Any, cohort: Cohort, size: int) -> RosterImport:
