@@ -4,6 +4,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,7 @@ class CohortForm(ServiceModelForm):
 class InstructorForm(ServiceModelForm):
     class Meta:
         model = InstructorProfile
-        fields = ["kind", "organisation", "years_experience", "bio", "certifications", "expertise"]
+        fields = ["kind", "organisation", "years_experience", "bio", "certifications", "photo", "expertise"]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 3}),
             "certifications": forms.Textarea(attrs={"rows": 3}),
@@ -45,6 +46,18 @@ class InstructorForm(ServiceModelForm):
     def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "expertise").queryset = scoped(Competency, library)
+        self.fields["photo"].widget.attrs["accept"] = "image/png,image/jpeg"
+
+    def clean_photo(self) -> Any:
+        from lentera.lib.uploads import IMAGE_KINDS, check_upload
+
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "size") and getattr(photo, "_committed", True) is not True:
+            try:
+                check_upload(photo, allowed=IMAGE_KINDS, max_bytes=2 * 1024 * 1024, field="photo")
+            except forms.ValidationError as error:
+                raise forms.ValidationError(error.message_dict["photo"]) from error
+        return photo
 
 
 class InstructorAddForm(InstructorForm):

@@ -392,7 +392,7 @@ def instructor_add(request: AccessRequest) -> HttpResponse:
 def instructor_edit(request: AccessRequest, pk: int) -> HttpResponse:
     access = request.access
     profile = selectors.instructor_get_for_user(access=access, pk=pk)
-    form = InstructorForm(request.POST or None, instance=profile, library=access.current_library)
+    form = InstructorForm(request.POST or None, request.FILES or None, instance=profile, library=access.current_library)
     if request.method == "POST" and form.is_valid():
         try:
             services.instructor_update(
@@ -403,7 +403,7 @@ def instructor_edit(request: AccessRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The instructor was saved."))
             return redirect("delivery:instructor_list")
-    return render(request, "delivery/form.html", {"form": form, "title": str(profile.user)})
+    return render(request, "delivery/form.html", {"form": form, "title": str(profile.user), "multipart": True})
 
 
 # Personal schedule and JP -----------------------------------------------------------------------
