@@ -52,7 +52,7 @@ class InstructorForm(ServiceModelForm):
         from lentera.lib.uploads import IMAGE_KINDS, check_upload
 
         photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "size") and getattr(photo, "_committed", True) is not True:
+        if isinstance(photo, UploadedFile):  # a new upload, not the photo already stored
             try:
                 check_upload(photo, allowed=IMAGE_KINDS, max_bytes=2 * 1024 * 1024, field="photo")
             except forms.ValidationError as error:
