@@ -9,6 +9,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import FunctionalLevel, Library, Role, User
@@ -47,8 +48,11 @@ class ProfileForm(ServiceModelForm):
 
 
 class PersonAddForm(ProfileForm):
-    username = forms.SlugField(
-        label=_("username"), max_length=150, help_text=_("Letters, digits, - and _ only. Used to log in.")
+    username = forms.CharField(
+        validators=[UnicodeUsernameValidator()],
+        label=_("username"),
+        max_length=150,
+        help_text=_("Used to log in: letters, digits and . _ - @ (for example sri.wahyuni)."),
     )
     role = forms.ChoiceField(label=_("role in this library"), choices=Role.choices, initial=Role.PARTICIPANT)
     send_invitation = forms.BooleanField(label=_("Email a link to set a password"), required=False, initial=True)

@@ -332,3 +332,13 @@ class TestDashboardQueries:
         MembershipFactory(library=other, role=Role.PARTICIPANT)
         response = coordinator.client.get(reverse("dashboard"))
         assert response.context["role_counts"][Role.PARTICIPANT] == 0
+
+
+class TestDefaultLanguage:
+    def test_an_english_browser_still_gets_indonesian_until_the_person_chooses(self, db: Any) -> None:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+        response = client.get(reverse("accounts:login"))
+        assert '<html lang="id">' in response.content.decode()
+        assert response["Content-Language"] == "id"
+        client.post(reverse("accounts:language"), {"language": "en"})
+        assert '<html lang="en">' in client.get(reverse("accounts:login")).content.decode()
