@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 from typing import Any
+from xml.sax.saxutils import escape as esc  # ReportLab paragraphs are markup: text must be escaped
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -152,9 +153,9 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
     head = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=12, leading=15, alignment=1)
     sub = ParagraphStyle("sub", fontName="Helvetica", fontSize=9, leading=11, alignment=1)
     story: list[Any] = []
-    header: list[Any] = [Paragraph(sheet.library_name.upper(), head)]
+    header: list[Any] = [Paragraph(esc(sheet.library_name.upper()), head)]
     if sheet.library_address:
-        header.append(Paragraph(sheet.library_address, sub))
+        header.append(Paragraph(esc(sheet.library_address), sub))
     if sheet.logo_path:
         story.append(
             Table(
@@ -166,9 +167,9 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
         story.extend(header)
     story.append(Spacer(1, 3 * mm))
     story.append(Table([[""]], colWidths=[180 * mm], style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)]))
-    story.append(Paragraph(_("ATTENDANCE LIST"), head))
+    story.append(Paragraph(esc(_("ATTENDANCE LIST")), head))
     story.append(Spacer(1, 2 * mm))
-    facts = [[Paragraph(label, small), Paragraph(f": {value}", small)] for label, value in _facts(sheet)]
+    facts = [[Paragraph(esc(label), small), Paragraph(f": {esc(value)}", small)] for label, value in _facts(sheet)]
     story.append(
         Table(
             facts,
@@ -177,18 +178,18 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
         )
     )
     story.append(Spacer(1, 3 * mm))
-    data: list[list[Any]] = [[Paragraph(f"<b>{h}</b>", small) for h in _headers()]]
+    data: list[list[Any]] = [[Paragraph(f"<b>{esc(h)}</b>", small) for h in _headers()]]
     for r in sheet.rows:
         # the usual Indonesian layout: odd numbers sign on the left of the box, even on the right
         signature = Paragraph(f"{r.number}." if r.number % 2 else f"<para align='right'>{r.number}.</para>", small)
         data.append(
             [
                 str(r.number),
-                Paragraph(r.name, small),
+                Paragraph(esc(r.name), small),
                 r.nip or "–",
-                Paragraph(r.unit, small),
+                Paragraph(esc(r.unit), small),
                 r.time_in,
-                Paragraph(r.status, small),
+                Paragraph(esc(r.status), small),
                 signature,
             ]
         )
@@ -209,10 +210,10 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
     story.append(table)
     story.append(Spacer(1, 8 * mm))
     signature_block = [
-        [Paragraph(_("Instructor"), small), Paragraph(_("Training coordinator"), small)],
+        [Paragraph(esc(_("Instructor")), small), Paragraph(esc(_("Training coordinator")), small)],
         ["", ""],
         [
-            Paragraph(f"( {sheet.instructors or '....................'} )", small),
+            Paragraph(f"( {esc(sheet.instructors) or '....................'} )", small),
             Paragraph("( .................................... )", small),
         ],
     ]

@@ -746,7 +746,7 @@ class TestApply:
         def fail(*args: Any, **kwargs: Any) -> None:
             raise RuntimeError("the database went away")
 
-        monkeypatch.setattr(services.Enrolment.objects, "bulk_create", fail)
+        monkeypatch.setattr(Enrolment.objects, "bulk_create", fail)
         with pytest.raises(RuntimeError):
             apply(coordinator, upload)
 

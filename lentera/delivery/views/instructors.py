@@ -1,0 +1,80 @@
+"""Delivery pages: instructors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lentera.accounts import services as account_services
+from lentera.accounts.access import AccessRequest, role_required
+from lentera.accounts.models import Role, User
+from lentera.delivery import selectors, services
+from lentera.delivery.forms import (
+    InstructorAddForm,
+    InstructorForm,
+)
+from lentera.lib.forms import add_service_errors
+
+# Instructors ------------------------------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+def instructor_list(request: AccessRequest) -> HttpResponse:
+    instructors = selectors.instructors_for_user(access=request.access)
+    return render(request, "delivery/instructor_list.html", {"instructors": instructors})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def instructor_add(request: AccessRequest) -> HttpResponse:
+    library = request.access.current_library
+    form = InstructorAddForm(request.POST or None, request.FILES or None, library=library)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile_fields = {k: data[k] for k in InstructorForm.Meta.fields}
+        try:
+            with transaction.atomic():
+                person = data["person"]
+                if person is None:
+                    username = data["email"].split("@")[0][:30]
+                    if User.objects.filter(username__iexact=username).exists():
+                        username = f"{username}{User.objects.count() + 1}"
+                    person = account_services.user_create(
+                        actor=request.user,
+                        library=library,
+                        username=username,
+                        full_name=data["full_name"],
+                        email=data["email"],
+                    )
+                    account_services.password_setup_send(request=request, user=person, library=library)
+                services.instructor_register(actor=request.user, library=library, user=person, **profile_fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is in the instructor register.") % {"name": person})
+            return redirect("delivery:instructor_list")
+    return render(request, "delivery/form.html", {"form": form, "title": _("Add an instructor"), "multipart": True})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def instructor_edit(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
+    profile = selectors.instructor_get_for_user(access=access, pk=pk)
+    form = InstructorForm(request.POST or None, request.FILES or None, instance=profile, library=access.current_library)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.instructor_update(
+                actor=request.user, profile=profile, **{k: form.cleaned_data[k] for k in InstructorForm.Meta.fields}
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The instructor was saved."))
+            return redirect("delivery:instructor_list")
+    return render(request, "delivery/form.html", {"form": form, "title": str(profile.user), "multipart": True})

@@ -1,0 +1,167 @@
+"""Helpers for the delivery browser tests: the demo's running session, roster files, PDF and Excel text."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
+from playwright.sync_api import Browser, Page
+
+COHORT_NAME = "Angkatan I 2026"
+ROSTER_HEADERS = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
+PHONE = {"width": 375, "height": 800}
+
+
+def id_(message: str) -> str:
+    """The Indonesian translation of a message, as the pages show it."""
+    with translation.override("id"):
+        return gettext(message)
+
+
+def id_plural(singular: str, plural: str, n: int) -> str:
+    with translation.override("id"):
+        return ngettext(singular, plural, n) % {"n": n}
+
+
+def demo_cohort() -> Any:
+    from lentera.delivery.models import Cohort
+
+    return Cohort.objects.get(name=COHORT_NAME)
+
+
+def running_session() -> Any:
+    """Today's session of Angkatan I 2026, whose check-in window is open now.
+
+    The demo schedules its sessions on weekdays only, so on a Saturday or Sunday no session runs
+    now: then the next session of the cohort is moved to now (as the coordinator's "Move" would),
+    so the tests do not depend on the day they run.
+    """
+    from lentera.accounts.models import User
+    from lentera.delivery import services
+    from lentera.delivery.checkin import OPENS_BEFORE
+    from lentera.delivery.models import ScheduledSession
+
+    now = timezone.now()
+    cohort = demo_cohort()
+    sessions = ScheduledSession.objects.filter(cohort=cohort).select_related("plan", "cohort")
+    session = sessions.filter(starts_at__lte=now + OPENS_BEFORE, ends_at__gte=now).order_by("starts_at").first()
+    if session is None:
+        later = sessions.filter(starts_at__gt=now).order_by("starts_at").first()
+        assert later is not None, "the demo cohort has no session running now or later"
+        start = now - timedelta(minutes=10)
+        services.session_schedule(
+            actor=User.objects.get(username="koordinator"),
+            cohort=cohort,
+            plan=later.plan,
+            starts_at=start,
+            ends_at=start + (later.ends_at - later.starts_at),
+            room=later.room,
+            instructors=list(later.instructors.all()),
+            session=later,
+        )
+        session = sessions.get(pk=later.pk)
+    return session
+
+
+def teacher_of(session: Any) -> str:
+    """The username to log in as to teach the session: Ahmad Fauzi (instruktur) when he teaches it."""
+    usernames = list(session.instructors.order_by("username").values_list("username", flat=True))
+    if "instruktur" in usernames:
+        return "instruktur"
+    return usernames[0] if usernames else "koordinator"
+
+
+def enrolled_names(cohort: Any) -> list[str]:
+    from lentera.delivery.models import Enrolment
+
+    return list(
+        cohort.enrolments.filter(status=Enrolment.Status.ENROLLED)
+        .order_by("user__full_name")
+        .values_list("user__full_name", flat=True)
+    )
+
+
+def waitlisted_names(cohort: Any) -> list[str]:
+    from lentera.delivery.models import Enrolment
+
+    return list(
+        cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED).values_list("user__full_name", flat=True)
+    )
+
+
+def write_roster(path: Path, rows: Sequence[Sequence[str]]) -> Path:
+    """An .xlsx participant list with the template's Indonesian headers; NIPs stored as text."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Peserta"
+    sheet.append(ROSTER_HEADERS)
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+@contextmanager
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A second browser (its own cookies) the width of a small phone, in Indonesian."""
+    context = browser.new_context(bypass_csp=True, viewport=PHONE, locale="id-ID", is_mobile=True, has_touch=True)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def scroll_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+_STREAM = re.compile(rb"<<((?:(?!>>).)*?)>>\s*stream\r?\n(.*?)endstream", re.S)
+_SHOWN = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a ReportLab PDF shows, in drawing order, one space between pieces.
+
+    ReportLab compresses its page streams (ASCII85 around Flate); they are unpacked here so that
+    the test reads the real download. Names that wrap onto two lines still read as one phrase.
+    """
+    pieces: list[str] = []
+    for match in _STREAM.finditer(pdf):
+        head, data = match.group(1), match.group(2).strip()
+        if b"/Subtype /Image" in head:
+            continue
+        if b"/ASCII85Decode" in head:
+            data = base64.a85decode(data.removesuffix(b"~>"))
+        if b"/FlateDecode" in head:
+            data = zlib.decompress(data)
+        for shown in _SHOWN.finditer(data):
+            raw = re.sub(rb"\\(.)", rb"\1", shown.group(1))
+            pieces.append(raw.decode("cp1252", errors="replace"))
+    return " ".join(pieces)
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+
+
+def xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    sheet = book.worksheets[0]
+    rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
