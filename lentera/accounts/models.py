@@ -21,7 +21,7 @@ class FunctionalLevel(models.Model):
     """A functional level of librarians (jabatan fungsional pustakawan). Editable data, not code."""
 
     name = models.CharField(_("name"), max_length=60, unique=True)
-    is_civil_servant = models.BooleanField(_("civil-servant level"), default=True)
+    is_civil_servant = models.BooleanField(_("level for civil servants (PNS)"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

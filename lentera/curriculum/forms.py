@@ -88,13 +88,13 @@ class MaterialForm(StyledFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.pptx,.xlsx,.png,.jpg,.jpeg,.mp4"}),
     )
     url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
-    body = forms.CharField(label=_("or a text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("or text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         given = [name for name in ("file", "url", "body") if data.get(name)]
         if len(given) != 1:
-            raise forms.ValidationError(_("Give exactly one of: a file, a link or a text."))
+            raise forms.ValidationError(_("Give exactly one of: a file, a link or text."))
         return data
 
 

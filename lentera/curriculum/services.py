@@ -32,7 +32,7 @@ COMPETENCY_FIELDS = ("key_function", "code", "title", "description")
 def _same_library(library: Library, field: str, objects: Iterable[Any]) -> list[Any]:
     objects = list(objects)
     if any(obj.library_id != library.pk for obj in objects):
-        raise ValidationError({field: _("Choose only items of this library.")})
+        raise ValidationError({field: _("Choose only items that belong to this library.")})
     return objects
 
 
@@ -274,7 +274,7 @@ def material_add(
     """Attach a file, a link or a text to a session plan (exactly one of them)."""
     given = [name for name, value in (("file", upload), ("url", url), ("body", body)) if value]
     if len(given) != 1:
-        raise ValidationError(_("Give exactly one of: a file, a link or a text."))
+        raise ValidationError(_("Give exactly one of: a file, a link or text."))
     material = Material(library=plan.library, session_plan=plan, title=title.strip())
     if upload is not None:
         kind = check_upload(upload, allowed=MATERIAL_KINDS, max_bytes=MATERIAL_MAX_BYTES)

@@ -104,7 +104,7 @@ def programme_copy(request: AccessRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(programme)
-    messages.success(request, _("A draft copy was made. Check its dates and titles, then make it active."))
+    messages.success(request, _("A draft copy was made. Check its year and titles, then make it active."))
     return redirect(copy)
 
 

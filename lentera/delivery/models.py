@@ -71,7 +71,9 @@ class Cohort(models.Model):
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=30)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    checkin_grace_minutes = models.PositiveSmallIntegerField(_("minutes before a check-in counts as late"), default=15)
+    checkin_grace_minutes = models.PositiveSmallIntegerField(
+        _("grace period for check-in (minutes after the start)"), default=15
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -157,7 +159,7 @@ class ScheduledSession(models.Model):
         blank=True,
     )
     jp = models.PositiveSmallIntegerField(
-        _("JP"), default=0, help_text=_("From the actual minutes: floor(minutes / 45), kept by the schedule service.")
+        _("JP"), default=0, help_text=_("From the actual minutes: floor(minutes / 45).")
     )
     checkin_secret = models.CharField(max_length=32, default=new_secret, editable=False)
 
@@ -224,7 +226,7 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendance"
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    method = models.CharField(_("how"), max_length=10, choices=Method.choices, default=Method.MANUAL)
+    method = models.CharField(_("recorded by"), max_length=10, choices=Method.choices, default=Method.MANUAL)
     checked_in_at = models.DateTimeField(_("time in"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     marked_by = models.ForeignKey(

@@ -236,7 +236,9 @@ def check_rows(
         by_email = users_by_email.get(email) if email else None
         by_nip = users_by_nip.get(nip) if nip else None
         if by_email and by_nip and by_email != by_nip:
-            check.errors.append((labels["nip"], _("This NIP belongs to another person than this email.")))
+            check.errors.append(
+                (labels["nip"], _("This NIP belongs to a different person from the one with this email."))
+            )
         check.user_id = by_email or by_nip
         if check.user_id and check.user_id in seen_person:
             check.errors.append(

@@ -26,7 +26,7 @@ def _ensure_role(*, actor: Any, library: Library, user: User, role: str) -> None
 def _same_library(library: Library, field: str, objects: Iterable[Any]) -> list[Any]:
     objects = list(objects)
     if any(obj.library_id != library.pk for obj in objects):
-        raise ValidationError({field: _("Choose only items of this library.")})
+        raise ValidationError({field: _("Choose only items that belong to this library.")})
     return objects
 
 
