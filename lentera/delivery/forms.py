@@ -18,7 +18,18 @@ from lentera.lib.tenancy import scoped
 class CohortForm(ServiceModelForm):
     class Meta:
         model = Cohort
-        fields = ["programme", "name", "starts_on", "ends_on", "venue", "capacity", "status", "checkin_grace_minutes"]
+        fields = [
+            "programme",
+            "name",
+            "starts_on",
+            "ends_on",
+            "venue",
+            "capacity",
+            "status",
+            "checkin_grace_minutes",
+            "min_attendance_percent",
+            "min_post_test_percent",
+        ]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -74,6 +74,9 @@ class Cohort(models.Model):
     checkin_grace_minutes = models.PositiveSmallIntegerField(
         _("grace period for check-in (minutes after the start)"), default=15
     )
+    # Completion rules: set now, applied when tests and certificates arrive (assessment).
+    min_attendance_percent = models.PositiveSmallIntegerField(_("minimum attendance to complete (%)"), default=80)
+    min_post_test_percent = models.PositiveSmallIntegerField(_("minimum post-test score to complete (%)"), default=70)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -90,6 +93,11 @@ class Cohort(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="delivery_cohort_dates_in_order",
                 violation_error_message=_("The last day cannot be before the first day."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_attendance_percent__lte=100) & models.Q(min_post_test_percent__lte=100),
+                name="delivery_cohort_percentages",
+                violation_error_message=_("A percentage is at most 100."),
             ),
             models.CheckConstraint(
                 condition=models.Q(capacity__gte=1),

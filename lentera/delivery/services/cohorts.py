@@ -35,6 +35,8 @@ def cohort_create(
     capacity: int = 30,
     status: str = Cohort.Status.PLANNED,
     checkin_grace_minutes: int = 15,
+    min_attendance_percent: int = 80,
+    min_post_test_percent: int = 70,
 ) -> Cohort:
     cohort = Cohort(
         library=programme.library,
@@ -46,6 +48,8 @@ def cohort_create(
         capacity=capacity,
         status=status,
         checkin_grace_minutes=checkin_grace_minutes,
+        min_attendance_percent=min_attendance_percent,
+        min_post_test_percent=min_post_test_percent,
     )
     cohort.full_clean()
     cohort.save()

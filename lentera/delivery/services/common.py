@@ -15,7 +15,17 @@ from lentera.delivery.models import (
 )
 
 INSTRUCTOR_FIELDS = ("kind", "organisation", "years_experience", "bio", "certifications", "photo", "expertise")
-COHORT_FIELDS = ("name", "starts_on", "ends_on", "venue", "capacity", "status", "checkin_grace_minutes")
+COHORT_FIELDS = (
+    "name",
+    "starts_on",
+    "ends_on",
+    "venue",
+    "capacity",
+    "status",
+    "checkin_grace_minutes",
+    "min_attendance_percent",
+    "min_post_test_percent",
+)
 
 
 def _ensure_role(*, actor: Any, library: Library, user: User, role: str) -> None:

@@ -844,3 +844,18 @@ def test_factories_agree_with_the_models() -> None:
     assert session.plan.module.programme == session.cohort.programme
     assert session.library == session.cohort.library == session.plan.library
     assert session.jp == session.actual_jp() == 2
+
+
+class TestCompletionRules:
+    def test_defaults_and_a_percentage_over_100_is_refused(self) -> None:
+        from lentera.curriculum.tests.factories import ProgrammeFactory
+
+        programme = ProgrammeFactory()
+        cohort = services.cohort_create(
+            actor=None, programme=programme, name="A", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 6)
+        )
+        assert (cohort.min_attendance_percent, cohort.min_post_test_percent) == (80, 70)
+        with pytest.raises(ValidationError):
+            services.cohort_update(actor=None, cohort=cohort, min_attendance_percent=101)
+        cohort.refresh_from_db()
+        assert cohort.min_attendance_percent == 80
