@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -48,6 +50,24 @@ def _save(request: AccessRequest, form: ModelForm, action: Any, success: str) ->
     return obj
 
 
+def _form_page(
+    request: AccessRequest,
+    form: ModelForm,
+    *,
+    save: Callable[..., Any],
+    success: str,
+    title: str,
+    back: Any,
+    done: Callable[[Any], Any] = lambda saved: saved,
+) -> HttpResponse:
+    """The create/edit page pattern: validate, run the service with the form's fields, redirect or show errors."""
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, lambda: save(**_fields(form)), success)
+        if saved is not None:
+            return redirect(done(saved))
+    return render(request, "curriculum/form.html", {"form": form, "title": title, "back": back})
+
+
 @role_required(*STAFF_ROLES)
 def programme_list(request: AccessRequest) -> HttpResponse:
     access = request.access
@@ -58,25 +78,15 @@ def programme_list(request: AccessRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def programme_create(request: AccessRequest) -> HttpResponse:
-    access = request.access
+    library = request.access.current_library
     form = ProgrammeForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
-    if request.method == "POST" and form.is_valid():
-        programme = _save(
-            request,
-            form,
-            lambda: services.programme_create(actor=request.user, library=access.current_library, **_fields(form)),
-            _("The programme was created."),
-        )
-        if programme:
-            return redirect("curriculum:programme_detail", pk=programme.pk)
-    return render(
+    return _form_page(
         request,
-        "curriculum/form.html",
-        {
-            "form": form,
-            "title": _("New programme"),
-            "back": {"get_absolute_url": reverse("curriculum:programme_list")},
-        },
+        form,
+        save=partial(services.programme_create, actor=request.user, library=library),
+        success=_("The programme was created."),
+        title=_("New programme"),
+        back={"get_absolute_url": reverse("curriculum:programme_list")},
     )
 
 
@@ -113,17 +123,14 @@ def programme_copy(request: AccessRequest, pk: int) -> HttpResponse:
 def programme_edit(request: AccessRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get_for_user(access=request.access, pk=pk, for_write=True)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.programme_update(actor=request.user, programme=programme, **_fields(form)),
-            _("The programme was saved."),
-        )
-        if saved:
-            return redirect("curriculum:programme_detail", pk=programme.pk)
-        programme.refresh_from_db()
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit programme"), "back": programme})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.programme_update, actor=request.user, programme=programme),
+        success=_("The programme was saved."),
+        title=_("Edit programme"),
+        back=programme,
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -132,16 +139,14 @@ def objective_create(request: AccessRequest, programme_pk: int) -> HttpResponse:
     access = request.access
     programme = selectors.programme_get_for_user(access=access, pk=programme_pk, for_write=True)
     form = ObjectiveForm(request.POST or None, library=access.current_library)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.objective_create(actor=request.user, programme=programme, **_fields(form)),
-            _("The objective was added."),
-        )
-        if saved:
-            return redirect("curriculum:programme_detail", pk=programme.pk)
-    return render(request, "curriculum/form.html", {"form": form, "title": _("New objective"), "back": programme})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.objective_create, actor=request.user, programme=programme),
+        success=_("The objective was added."),
+        title=_("New objective"),
+        back=programme,
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -150,17 +155,14 @@ def objective_edit(request: AccessRequest, pk: int) -> HttpResponse:
     access = request.access
     objective = selectors.objective_get_for_user(access=access, pk=pk, for_write=True)
     form = ObjectiveForm(request.POST or None, instance=objective, library=access.current_library)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.objective_update(actor=request.user, objective=objective, **_fields(form)),
-            _("The objective was saved."),
-        )
-        if saved:
-            return redirect("curriculum:programme_detail", pk=objective.programme_id)
-        objective.refresh_from_db()
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit objective"), "back": objective})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.objective_update, actor=request.user, objective=objective),
+        success=_("The objective was saved."),
+        title=_("Edit objective"),
+        back=objective,
+    )
 
 
 @role_required(Role.COORDINATOR)
@@ -168,18 +170,16 @@ def objective_edit(request: AccessRequest, pk: int) -> HttpResponse:
 def module_create(request: AccessRequest, programme_pk: int) -> HttpResponse:
     access = request.access
     programme = selectors.programme_get_for_user(access=access, pk=programme_pk, for_write=True)
-    next_order = programme.modules.count() + 1
-    form = ModuleForm(request.POST or None, programme=programme, initial={"order": next_order})
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.module_create(actor=request.user, programme=programme, **_fields(form)),
-            _("The module was added."),
-        )
-        if saved:
-            return redirect("curriculum:programme_detail", pk=programme.pk)
-    return render(request, "curriculum/form.html", {"form": form, "title": _("New module"), "back": programme})
+    form = ModuleForm(request.POST or None, programme=programme, initial={"order": programme.modules.count() + 1})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.module_create, actor=request.user, programme=programme),
+        success=_("The module was added."),
+        title=_("New module"),
+        back=programme,
+        done=lambda module: module.programme,
+    )
 
 
 @role_required(*STAFF_ROLES)
@@ -204,17 +204,14 @@ def module_detail(request: AccessRequest, pk: int) -> HttpResponse:
 def module_edit(request: AccessRequest, pk: int) -> HttpResponse:
     module = selectors.module_get_for_user(access=request.access, pk=pk, for_write=True)
     form = ModuleForm(request.POST or None, instance=module, programme=module.programme)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.module_update(actor=request.user, module=module, **_fields(form)),
-            _("The module was saved."),
-        )
-        if saved:
-            return redirect("curriculum:module_detail", pk=module.pk)
-        module.refresh_from_db()
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit module"), "back": module})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.module_update, actor=request.user, module=module),
+        success=_("The module was saved."),
+        title=_("Edit module"),
+        back=module,
+    )
 
 
 @role_required(*STAFF_ROLES)
@@ -227,25 +224,15 @@ def competency_list(request: AccessRequest) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def competency_create(request: AccessRequest) -> HttpResponse:
-    access = request.access
+    library = request.access.current_library
     form = CompetencyForm(request.POST or None, initial={"key_function": request.GET.get("key_function")})
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.competency_create(actor=request.user, library=access.current_library, **_fields(form)),
-            _("The competency unit was added."),
-        )
-        if saved:
-            return redirect("curriculum:competency_list")
-    return render(
+    return _form_page(
         request,
-        "curriculum/form.html",
-        {
-            "form": form,
-            "title": _("New competency unit"),
-            "back": {"get_absolute_url": reverse("curriculum:competency_list")},
-        },
+        form,
+        save=partial(services.competency_create, actor=request.user, library=library),
+        success=_("The competency unit was added."),
+        title=_("New competency unit"),
+        back={"get_absolute_url": reverse("curriculum:competency_list")},
     )
 
 
@@ -254,20 +241,13 @@ def competency_create(request: AccessRequest) -> HttpResponse:
 def competency_edit(request: AccessRequest, pk: int) -> HttpResponse:
     competency = selectors.competency_get_for_user(access=request.access, pk=pk, for_write=True)
     form = CompetencyForm(request.POST or None, instance=competency)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.competency_update(actor=request.user, competency=competency, **_fields(form)),
-            _("The competency unit was saved."),
-        )
-        if saved:
-            return redirect("curriculum:competency_list")
-        competency.refresh_from_db()
-    return render(
+    return _form_page(
         request,
-        "curriculum/form.html",
-        {"form": form, "title": _("Edit competency unit"), "back": competency},
+        form,
+        save=partial(services.competency_update, actor=request.user, competency=competency),
+        success=_("The competency unit was saved."),
+        title=_("Edit competency unit"),
+        back=competency,
     )
 
 
@@ -279,16 +259,14 @@ def session_plan_create(request: AccessRequest, module_pk: int) -> HttpResponse:
     form = SessionPlanForm(
         request.POST or None, library=access.current_library, initial={"order": module.sessions.count() + 1}
     )
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.session_plan_create(actor=request.user, module=module, **_fields(form)),
-            _("The session plan was added."),
-        )
-        if saved:
-            return redirect(saved)
-    return render(request, "curriculum/form.html", {"form": form, "title": _("New session plan"), "back": module})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.session_plan_create, actor=request.user, module=module),
+        success=_("The session plan was added."),
+        title=_("New session plan"),
+        back=module,
+    )
 
 
 @role_required(*STAFF_ROLES)
@@ -314,16 +292,14 @@ def session_plan_edit(request: AccessRequest, pk: int) -> HttpResponse:
     access = request.access
     plan = selectors.session_plan_get_for_user(access=access, pk=pk, for_write=True)
     form = SessionPlanForm(request.POST or None, instance=plan, library=access.current_library)
-    if request.method == "POST" and form.is_valid():
-        saved = _save(
-            request,
-            form,
-            lambda: services.session_plan_update(actor=request.user, plan=plan, **_fields(form)),
-            _("The session plan was saved."),
-        )
-        if saved:
-            return redirect(plan)
-    return render(request, "curriculum/form.html", {"form": form, "title": _("Edit session plan"), "back": plan})
+    return _form_page(
+        request,
+        form,
+        save=partial(services.session_plan_update, actor=request.user, plan=plan),
+        success=_("The session plan was saved."),
+        title=_("Edit session plan"),
+        back=plan,
+    )
 
 
 @role_required(Role.COORDINATOR)
