@@ -386,7 +386,7 @@ class TestCheckRows:
             users_by_email={"ani@contoh.id": 11},
             users_by_nip={NIP: 12},
         )
-        assert problems(checks) == [(2, "NIP", "This NIP belongs to another person than this email.")]
+        assert problems(checks) == [(2, "NIP", "This NIP belongs to a different person from the one with this email.")]
         assert checks[0].outcome == "error"
 
     def test_every_problem_of_a_row_is_reported(self) -> None:

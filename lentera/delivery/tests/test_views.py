@@ -102,6 +102,8 @@ def cohort_post(programme: Any, **overrides: Any) -> dict[str, Any]:
         "capacity": "25",
         "status": Cohort.Status.PLANNED,
         "checkin_grace_minutes": "10",
+        "min_attendance_percent": "80",
+        "min_post_test_percent": "70",
     }
     return {**data, **overrides}
 
