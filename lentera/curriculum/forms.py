@@ -11,11 +11,15 @@ from lentera.lib.forms import ServiceModelForm, StyledFormMixin, model_choice_fi
 from lentera.lib.tenancy import scoped
 
 
+FORMATTING_HELP = _("You can write **bold**, _italic_, lists (lines starting with - or 1.) and links.")
+
+
 class ProgrammeForm(ServiceModelForm):
     class Meta:
         model = Programme
         fields = ["year", "title", "description", "status"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"description": FORMATTING_HELP}
 
 
 class ObjectiveForm(ServiceModelForm):
@@ -41,6 +45,7 @@ class ModuleForm(ServiceModelForm):
             "objectives": forms.CheckboxSelectMultiple,
             "competencies": forms.CheckboxSelectMultiple,
         }
+        help_texts = {"description": FORMATTING_HELP}
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -72,7 +77,10 @@ class SessionPlanForm(ServiceModelForm):
             "competencies": forms.CheckboxSelectMultiple,
             "planned_minutes": forms.NumberInput(attrs={"min": 15, "max": 600, "step": 5}),
         }
-        help_texts = {"planned_minutes": _("1 JP = 45 minutes; JP are counted as whole numbers, rounded down.")}
+        help_texts = {
+            "planned_minutes": _("1 JP = 45 minutes; JP are counted as whole numbers, rounded down."),
+            "case_study": FORMATTING_HELP,
+        }
 
     def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,7 +96,9 @@ class MaterialForm(StyledFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.pptx,.xlsx,.png,.jpg,.jpeg,.mp4"}),
     )
     url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
-    body = forms.CharField(label=_("or text"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("or text"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=FORMATTING_HELP
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.html import escape, urlize
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -25,3 +28,33 @@ def duration(minutes: int | None) -> str:
 def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
     """``mapping[key]`` in a template, or an empty list."""
     return (mapping or {}).get(key, [])
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC = re.compile(r"(?<![\*\w])_(.+?)_(?![\*\w])")
+_BULLET = re.compile(r"^\s*[-*•]\s+")
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
+
+
+def _inline(text: str) -> str:
+    text = urlize(escape(text), nofollow=True, autoescape=False)
+    text = _BOLD.sub(r"<strong>\1</strong>", text)
+    return _ITALIC.sub(r"<em>\1</em>", text)
+
+
+@register.filter(is_safe=True)
+def richtext(value: str | None) -> SafeString:
+    """Simple, safe formatting for texts people write: paragraphs, "- " and "1. " lists,
+    **bold**, _italic_ and links. Everything else is escaped: no HTML from the writer is kept."""
+    blocks = re.split(r"\n\s*\n", (value or "").replace("\r\n", "\n").strip())
+    html: list[str] = []
+    for block in filter(None, blocks):
+        lines = block.split("\n")
+        for pattern, tag in ((_BULLET, "ul"), (_NUMBER, "ol")):
+            if all(pattern.match(line) for line in lines):
+                items = "".join(f"<li>{_inline(pattern.sub('', line))}</li>" for line in lines)
+                html.append(f"<{tag}>{items}</{tag}>")
+                break
+        else:
+            html.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
+    return mark_safe("".join(html))  # noqa: S308 - built from escaped text only
