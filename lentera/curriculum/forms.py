@@ -10,7 +10,6 @@ from lentera.curriculum.models import Competency, KeyFunction, Module, Objective
 from lentera.lib.forms import ServiceModelForm, StyledFormMixin, model_choice_field
 from lentera.lib.tenancy import scoped
 
-
 FORMATTING_HELP = _("You can write **bold**, _italic_, lists (lines starting with - or 1.) and links.")
 
 

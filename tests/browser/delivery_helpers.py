@@ -14,11 +14,11 @@ from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 COHORT_NAME = "Angkatan I 2026"
 ROSTER_HEADERS = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
-PHONE = {"width": 375, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 800}
 
 
 def id_(message: str) -> str:
@@ -93,9 +93,7 @@ def enrolled_names(cohort: Any) -> list[str]:
 def waitlisted_names(cohort: Any) -> list[str]:
     from lentera.delivery.models import Enrolment
 
-    return list(
-        cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED).values_list("user__full_name", flat=True)
-    )
+    return list(cohort.enrolments.filter(status=Enrolment.Status.WAITLISTED).values_list("user__full_name", flat=True))
 
 
 def write_roster(path: Path, rows: Sequence[Sequence[str]]) -> Path:

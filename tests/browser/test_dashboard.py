@@ -16,14 +16,19 @@ ALL_LINKS = [PROGRAMMES, COMPETENCIES, PEOPLE, AUDIT, LIBRARY]
 
 ROLES = {
     "koordinator": {"sections": ["#coordinator-heading", "#programme-heading"], "links": ALL_LINKS},
-    "instruktur": {"sections": ["#sessions-heading", "#programme-heading"],
-                   "links": [PROGRAMMES, COMPETENCIES]},
-    "peserta": {"sections": ["#sessions-heading", "#jp-heading", "#programme-heading"],
-                "links": [PROGRAMMES, COMPETENCIES]},
+    "instruktur": {"sections": ["#sessions-heading", "#programme-heading"], "links": [PROGRAMMES, COMPETENCIES]},
+    "peserta": {
+        "sections": ["#sessions-heading", "#jp-heading", "#programme-heading"],
+        "links": [PROGRAMMES, COMPETENCIES],
+    },
     "mitra": {"sections": ["#partner-heading"], "links": []},
 }
 ALL_SECTIONS = {
-    "#coordinator-heading", "#sessions-heading", "#jp-heading", "#programme-heading", "#partner-heading",
+    "#coordinator-heading",
+    "#sessions-heading",
+    "#jp-heading",
+    "#programme-heading",
+    "#partner-heading",
 }
 
 
