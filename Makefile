@@ -21,6 +21,9 @@ demo: $(STAMP)
 	$(PY) manage.py seed_demo
 	@echo ""
 	@echo "Lentera is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@# the background worker (large imports) runs beside the web server and stops with it
+	$(PY) manage.py db_worker --interval 1 > data/worker.log 2>&1 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser tests need a Chromium: Debian's package when root, else Playwright's own download.

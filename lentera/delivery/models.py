@@ -264,9 +264,14 @@ class RosterImport(models.Model):
     """An uploaded participant list between its preview and the coordinator's decision."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         PREVIEW = "preview", _("Waiting for confirmation")
+        APPLYING = "applying", _("Being imported")
         IMPORTED = "imported", _("Imported")
         CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Could not be read")
+
+    WORKING = (Status.CHECKING, Status.APPLYING)
 
     library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
     cohort = models.ForeignKey(Cohort, verbose_name=_("cohort"), on_delete=models.CASCADE, related_name="imports")
@@ -274,6 +279,10 @@ class RosterImport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     file_name = models.CharField(_("file"), max_length=255)
+    upload = models.FileField(_("uploaded list"), upload_to="imports/%Y/", blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("problem"), blank=True)
     rows = models.JSONField(_("rows"), default=list)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
@@ -289,6 +298,10 @@ class RosterImport(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("delivery:roster_import_detail", args=[self.pk])
+
+    @property
+    def progress_percent(self) -> int:
+        return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
 
 
 def new_feed_token() -> str:

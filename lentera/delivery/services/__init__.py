@@ -6,7 +6,14 @@ from lentera.delivery.services.cohorts import cohort_create, cohort_update, enro
 from lentera.delivery.services.common import COHORT_FIELDS, INSTRUCTOR_FIELDS
 from lentera.delivery.services.groups import group_move, groups_form
 from lentera.delivery.services.instructors import instructor_register, instructor_update
-from lentera.delivery.services.roster import roster_import_apply, roster_import_cancel, roster_import_preview
+from lentera.delivery.services.roster import (
+    roster_import_apply,
+    roster_import_cancel,
+    roster_import_check,
+    roster_import_preview,
+    roster_import_request_apply,
+    roster_import_start,
+)
 from lentera.delivery.services.schedule import find_clashes, session_schedule
 
 __all__ = [
@@ -28,6 +35,9 @@ __all__ = [
     "instructor_update",
     "roster_import_apply",
     "roster_import_cancel",
+    "roster_import_check",
+    "roster_import_request_apply",
+    "roster_import_start",
     "roster_import_preview",
     "session_schedule",
     "withdraw",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,28 +45,107 @@ def _roster_lookups(cohort: Cohort, rows: list[tuple[int, dict[str, str]]]) -> d
     }
 
 
+def _check(roster_import: Any, upload: Any) -> None:
+    """Read and check the list into ``roster_import`` (rows, summary, progress); raises ImportFileError."""
+    from lentera.delivery.roster_import import check_rows, read_rows
+
+    _columns, rows = read_rows(upload)
+    roster_import.progress_total = len(rows)
+    checks = check_rows(rows, **_roster_lookups(roster_import.cohort, rows))
+    summary: dict[str, int] = {}
+    for check in checks:
+        summary[check.outcome] = summary.get(check.outcome, 0) + 1
+    roster_import.rows = [c.as_dict() for c in checks]
+    roster_import.summary = summary
+    roster_import.progress_done = len(rows)
+
+
 @transaction.atomic
 def roster_import_preview(*, actor: Any, cohort: Cohort, upload: Any) -> Any:
-    """Read and check an uploaded list; store the checked rows for the coordinator to confirm.
+    """Read and check an uploaded list now; store the checked rows for the coordinator to confirm.
 
     Raises ImportFileError (a ValidationError) when the file as a whole cannot be read.
     """
     from lentera.delivery.models import RosterImport
-    from lentera.delivery.roster_import import check_rows, read_rows
 
-    _columns, rows = read_rows(upload)
-    checks = check_rows(rows, **_roster_lookups(cohort, rows))
-    summary: dict[str, int] = {}
-    for check in checks:
-        summary[check.outcome] = summary.get(check.outcome, 0) + 1
-    return RosterImport.objects.create(
+    roster_import = RosterImport(
         library=cohort.library,
         cohort=cohort,
         created_by=actor if getattr(actor, "pk", None) else None,
         file_name=(upload.name or "")[:255],
-        rows=[c.as_dict() for c in checks],
-        summary=summary,
+        status=RosterImport.Status.PREVIEW,
     )
+    _check(roster_import, upload)
+    roster_import.save()
+    return roster_import
+
+
+@transaction.atomic
+def roster_import_start(*, actor: Any, cohort: Cohort, upload: Any) -> Any:
+    """Keep the uploaded list and check it in the background (the page shows the progress)."""
+    from lentera.delivery.models import RosterImport
+    from lentera.delivery.roster_import import MAX_BYTES, ImportFileError
+    from lentera.delivery.tasks import check_roster_import
+
+    if upload.size > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB. Split it into smaller files."))
+    roster_import = RosterImport(
+        library=cohort.library,
+        cohort=cohort,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        file_name=(upload.name or "")[:255],
+        status=RosterImport.Status.CHECKING,
+    )
+    roster_import.upload.save(f"{uuid.uuid4().hex}.upload", upload, save=False)
+    roster_import.save()
+    pk = roster_import.pk
+    transaction.on_commit(lambda: check_roster_import.enqueue(pk))
+    return roster_import
+
+
+def roster_import_check(*, roster_import: Any) -> Any:
+    """The background check of a kept list. The file is deleted afterwards: the rows are what is needed."""
+    from lentera.delivery.models import RosterImport
+    from lentera.delivery.roster_import import ImportFileError
+
+    if roster_import.status != RosterImport.Status.CHECKING:
+        return roster_import
+    try:
+        with roster_import.upload.open("rb") as handle:
+            upload = _NamedFile(handle, roster_import.file_name, roster_import.upload.size)
+            _check(roster_import, upload)
+        roster_import.status = RosterImport.Status.PREVIEW
+    except ImportFileError as error:
+        roster_import.status, roster_import.error = RosterImport.Status.FAILED, " ".join(error.messages)
+    stored = roster_import.upload.name
+    roster_import.upload = ""
+    roster_import.save()
+    if stored:
+        RosterImport._meta.get_field("upload").storage.delete(stored)
+    return roster_import
+
+
+@transaction.atomic
+def roster_import_request_apply(*, actor: Any, roster_import: Any) -> Any:
+    """The coordinator confirmed: import in the background, all valid rows or none."""
+    from lentera.delivery.models import RosterImport
+    from lentera.delivery.tasks import apply_roster_import
+
+    roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
+    if roster_import.status != RosterImport.Status.PREVIEW:
+        raise ValidationError(_("This list was already imported or cancelled."))
+    roster_import.status, roster_import.error, roster_import.progress_done = RosterImport.Status.APPLYING, "", 0
+    roster_import.save(update_fields=["status", "error", "progress_done"])
+    pk, actor_pk = roster_import.pk, getattr(actor, "pk", None)
+    transaction.on_commit(lambda: apply_roster_import.enqueue(pk, actor_pk))
+    return roster_import
+
+
+class _NamedFile:
+    """A stored file with the name and size ``read_rows`` looks at."""
+
+    def __init__(self, handle: Any, name: str, size: int) -> None:
+        self.file, self.name, self.size = handle, name, size
 
 
 def _username_for(values: dict[str, str], taken: set[str]) -> str:
@@ -91,7 +171,7 @@ def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
     from lentera.delivery.roster_import import check_rows
 
     roster_import = RosterImport.objects.select_for_update().get(pk=roster_import.pk)
-    if roster_import.status != RosterImport.Status.PREVIEW:
+    if roster_import.status not in (RosterImport.Status.PREVIEW, RosterImport.Status.APPLYING):
         raise ValidationError(_("This list was already imported or cancelled."))
     cohort = _locked_cohort(roster_import.cohort)
     library = cohort.library
@@ -165,7 +245,8 @@ def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
         RosterImport.Status.IMPORTED,
         {**roster_import.summary, "applied": summary},
     )
-    roster_import.save(update_fields=["status", "summary"])
+    roster_import.progress_done = roster_import.progress_total
+    roster_import.save(update_fields=["status", "summary", "progress_done"])
     audit_record(actor=actor, library=library, action="roster.import", obj=cohort, changes=summary)
     return summary
 

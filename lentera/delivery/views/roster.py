@@ -21,6 +21,11 @@ from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 # Participant list import ------------------------------------------------------------------------
 
 
+# Larger lists are read and imported in the background, with a progress bar.
+BACKGROUND_BYTES = 100 * 1024
+BACKGROUND_ROWS = 1000
+
+
 @role_required(Role.COORDINATOR)
 @require_http_methods(["GET", "POST"])
 def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
@@ -28,7 +33,12 @@ def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            roster_import = services.roster_import_preview(
+            start = (
+                services.roster_import_start
+                if form.cleaned_data["file"].size > BACKGROUND_BYTES
+                else services.roster_import_preview
+            )
+            roster_import = start(
                 actor=request.user, cohort=cohort, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
@@ -41,6 +51,12 @@ def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def roster_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
     roster_import = selectors.roster_import_get_for_user(access=request.access, pk=pk)
+    if request.htmx:
+        if roster_import.status in roster_import.WORKING:
+            return render(request, "delivery/roster_import_detail.html#progress", {"roster_import": roster_import})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # finished: show the whole page with the result
+        return response
     rows = roster_import.rows
     return render(
         request,
@@ -60,6 +76,13 @@ def roster_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
 @require_POST
 def roster_import_confirm(request: AccessRequest, pk: int) -> HttpResponse:
     roster_import = selectors.roster_import_get_for_user(access=request.access, pk=pk)
+    valid = roster_import.summary.get("new", 0) + roster_import.summary.get("existing", 0)
+    if valid > BACKGROUND_ROWS:
+        try:
+            services.roster_import_request_apply(actor=request.user, roster_import=roster_import)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(roster_import)
     try:
         summary = services.roster_import_apply(actor=request.user, roster_import=roster_import)
     except ValidationError as error:

@@ -15,5 +15,5 @@
     if (question && !window.confirm(question)) { event.preventDefault(); }
   }, true);
   document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { applyWidths(event.target); });
+  document.addEventListener("htmx:afterSettle", function () { applyWidths(document); });
 })();
