@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lentera.accounts",
     "lentera.curriculum",
     "lentera.delivery",
+    "lentera.assessment",
     "lentera.demo",
 ]
 

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentConfig(AppConfig):
+    """Did the librarians learn: question bank, pre/post tests, rubrics, assignments, completion rules.
+
+    Built so far: the pure calculations (scoring of each question type, normalised learning
+    gain, item analysis). Models and pages come next (issue: assess and certify).
+    """
+
+    name = "lentera.assessment"
+    label = "assessment"
+    verbose_name = _("Assessment")
