@@ -9,6 +9,7 @@ urlpatterns = [
     path("akun/", include("lentera.accounts.urls")),
     path("program/", include("lentera.curriculum.urls")),
     path("", include("lentera.delivery.urls")),
+    path("bank-soal/", include("lentera.assessment.urls")),
     path("admin/", admin.site.urls),
     # Uploaded files, served by Django in development only; nginx serves them in production.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
+from lentera.assessment.services import question_save
 from lentera.curriculum.models import Material
 from lentera.curriculum.tests.factories import (
     CompetencyFactory,
@@ -59,6 +60,7 @@ COORDINATOR_OBJECT = row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
 STAFF_PAGE = row(OK, OK, OK, FORBIDDEN, OK, LOGIN)
 STAFF_OBJECT = row(OK, OK, OK, FORBIDDEN, MISSING, LOGIN)
 COORDINATOR_WRITE = row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
+AUTHOR_PAGE = row(OK, OK, FORBIDDEN, FORBIDDEN, OK, LOGIN)
 PARTICIPANT_PAGE = row(FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, LOGIN)
 
 # url name -> (method, expected outcome per persona, kwargs from the library-A objects)
@@ -116,6 +118,18 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     ),
     "curriculum:material_download": ("get", STAFF_OBJECT, lambda o: {"pk": o["material"].pk}),
     "curriculum:competency_list": ("get", STAFF_PAGE, None),
+    "assessment:question_list": ("get", AUTHOR_PAGE, None),
+    "assessment:question_create": ("get", AUTHOR_PAGE, None),
+    "assessment:question_edit": (
+        "get",
+        row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["question"].pk},
+    ),
+    "assessment:question_toggle": (
+        "post",
+        row(REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["question"].pk},
+    ),
     "delivery:cohort_list": ("get", STAFF_PAGE, None),
     "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
     "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
@@ -223,7 +237,11 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
     )
     upload = SimpleUploadedFile("peserta.csv", b"Nama,Email\nBudi,budi@contoh.id\n")
     roster_import = delivery_services.roster_import_preview(actor=None, cohort=cohort, upload=upload)
+    question = question_save(
+        actor=None, library=library_a, kind="true_false", text="DDC membagi ilmu ke 10 kelas.", true_answer=True
+    )
     return {
+        "question": question,
         "feed": delivery_services.calendar_feed_renew(user=participant.user),
         "import": roster_import,
         "profile": profile,

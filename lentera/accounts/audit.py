@@ -49,6 +49,10 @@ ACTION_LABELS: dict[str, Any] = {
     "roster.cancel": _("Participant list not imported"),
     "groups.form": _("Discussion groups formed"),
     "groups.move": _("Participant moved to another group"),
+    "question.create": _("Question added"),
+    "question.update": _("Question changed"),
+    "question.archive": _("Question taken out of use"),
+    "question.restore": _("Question back in use"),
 }
 
 
