@@ -7,15 +7,15 @@ or wrong, naming the row and column of every problem in Indonesian (through gett
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import asdict, dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+
+from lentera.lib.spreadsheet import SpreadsheetError, read_table
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -46,8 +46,7 @@ def column_labels() -> dict[str, str]:
     }
 
 
-class ImportFileError(ValidationError):
-    """The file as a whole cannot be read (type, size, encoding, header)."""
+ImportFileError = SpreadsheetError  # the file as a whole cannot be read
 
 
 @dataclass
@@ -63,99 +62,12 @@ class RowCheck:
         return asdict(self)
 
 
-def _norm_header(value: Any) -> str:
-    return re.sub(r"\s+", " ", str(value or "").strip().lower())
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    # A float of 1e15 or more lost digits in Excel (a NIP typed as a number): keep the "e+" form
-    # so that the check names the problem instead of storing a wrong NIP.
-    return str(value).strip()
-
-
-def _map_header(header: list[Any]) -> dict[int, str]:
-    mapping: dict[int, str] = {}
-    for index, raw in enumerate(header):
-        name = _norm_header(raw)
-        for column, spellings in COLUMNS.items():
-            if name in spellings and column not in mapping.values():
-                mapping[index] = column
-    missing = [column_labels()[c] for c in REQUIRED if c not in mapping.values()]
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row must name the columns; this file has no %(columns)s column. Download the template "
-                "to see the expected columns."
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    return mapping
-
-
-def _xlsx_rows(handle: IO[bytes]) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(handle, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("This Excel file cannot be read; it may be damaged. Save it again as .xlsx.")) from exc
-    sheet = book.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
-
-
-def _csv_rows(data: bytes) -> list[list[Any]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything; kept for clarity
-        raise ImportFileError(_("This CSV file is not in a text encoding we can read. Save it as CSV UTF-8."))
-    if "\x00" in text:
-        raise ImportFileError(_("This file is not a CSV text file. Save it as CSV UTF-8 or as .xlsx."))
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
-
-
 def read_rows(upload: Any) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The canonical columns present and the data rows (with their spreadsheet line numbers)."""
-    if upload.size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 10 MB. Split it into smaller files."))
-    handle = upload.file if hasattr(upload, "file") else upload
-    handle.seek(0)
-    data = handle.read()
-    if data.startswith(b"PK\x03\x04"):
-        raw_rows = _xlsx_rows(io.BytesIO(data))
-    elif upload.name.lower().endswith((".xlsx", ".xls")):
-        raise ImportFileError(_("This is not an .xlsx file. Save it from Excel as .xlsx (Excel Workbook) or CSV."))
-    else:
-        raw_rows = _csv_rows(data)
-    # Number the rows as the spreadsheet shows them, before blank rows are left out.
-    numbered = [(line, row) for line, row in enumerate(raw_rows, start=1) if any(_cell(v) for v in row)]
-    if not numbered:
-        raise ImportFileError(_("The file is empty."))
-    mapping = _map_header(numbered[0][1])
-    if len(numbered) - 1 > MAX_ROWS:
-        raise ImportFileError(_("At most %(max)s rows can be imported at once.") % {"max": f"{MAX_ROWS:,}"})
-    rows = []
-    for line, raw in numbered[1:]:
-        values = {column: "" for column in COLUMNS}
-        for index, column in mapping.items():
-            if index < len(raw):
-                values[column] = _cell(raw[index])
-        rows.append((line, values))
-    return sorted(set(mapping.values()), key=list(COLUMNS).index), rows
+    labels = column_labels()
+    return read_table(
+        upload, columns=COLUMNS, required={c: labels[c] for c in REQUIRED}, max_bytes=MAX_BYTES, max_rows=MAX_ROWS
+    )
 
 
 def check_rows(

@@ -260,14 +260,14 @@ class TestReadRows:
     def test_a_file_over_10_mb(self) -> None:
         upload = csv_file(b"Nama\n" + b"a" * (roster_import.MAX_BYTES - 4))
         assert upload.size == roster_import.MAX_BYTES + 1
-        assert "larger than 10 MB" in read_error(upload)
+        assert "larger than 10.0\xa0MB" in read_error(upload)
 
     def test_a_file_of_exactly_the_limit_is_read(self, monkeypatch: Any) -> None:
         data = b"Nama,Email\nAni,ani@contoh.id\n"
         monkeypatch.setattr(roster_import, "MAX_BYTES", len(data))
         assert len(read_rows(csv_file(data))[1]) == 1
         monkeypatch.setattr(roster_import, "MAX_BYTES", len(data) - 1)
-        assert "larger than 10 MB" in read_error(csv_file(data))
+        assert "larger than" in read_error(csv_file(data))
 
     def test_more_rows_than_allowed(self, monkeypatch: Any) -> None:
         monkeypatch.setattr(roster_import, "MAX_ROWS", 3)
