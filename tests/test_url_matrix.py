@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
-from lentera.assessment.services import question_save
+from lentera.assessment.services import question_import_preview, question_save
 from lentera.curriculum.models import Material
 from lentera.curriculum.tests.factories import (
     CompetencyFactory,
@@ -130,6 +130,24 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
         row(REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
         lambda o: {"pk": o["question"].pk},
     ),
+    "assessment:question_import_upload": ("get", AUTHOR_PAGE, None),
+    "assessment:question_import_detail": (
+        "get",
+        row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["question_import"].pk},
+    ),
+    "assessment:question_import_confirm": (
+        "post",
+        row(REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["question_import"].pk},
+    ),
+    "assessment:question_import_cancel": (
+        "post",
+        row(REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["question_import"].pk},
+    ),
+    "assessment:question_export": ("get", AUTHOR_PAGE, None),
+    "assessment:question_template": ("get", AUTHOR_PAGE, None),
     "delivery:cohort_list": ("get", STAFF_PAGE, None),
     "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
     "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
@@ -240,7 +258,9 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
     question = question_save(
         actor=None, library=library_a, kind="true_false", text="DDC membagi ilmu ke 10 kelas.", true_answer=True
     )
+    sheet = SimpleUploadedFile("soal.csv", b"Jenis,Soal,Kunci\ntrue_false,DDC 10 kelas,benar\n")
     return {
+        "question_import": question_import_preview(actor=None, library=library_a, upload=sheet),
         "question": question,
         "feed": delivery_services.calendar_feed_renew(user=participant.user),
         "import": roster_import,

@@ -113,3 +113,11 @@ class QuestionFilterForm(StyledFormMixin, forms.Form):
 
 
 assert OPTION_SLOTS <= MAX_OPTIONS  # noqa: S101 - the form never offers more options than the service allows
+
+
+class QuestionSheetForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("question sheet"),
+        help_text=_("Excel (.xlsx) or CSV in the columns of the template or of an export. At most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )

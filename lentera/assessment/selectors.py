@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -54,3 +54,13 @@ def question_get_for_user(*, access: LibraryAccess, pk: int) -> Question:
     if question is None:
         raise Http404
     return question
+
+
+def question_import_get_for_user(*, access: LibraryAccess, pk: int) -> Any:
+    from lentera.assessment.models import QuestionImport
+
+    _require_author(access)
+    question_import = scoped(QuestionImport, access.library).filter(pk=pk).first()
+    if question_import is None:
+        raise Http404
+    return question_import

@@ -105,3 +105,93 @@ def question_set_active(*, actor: Any, question: Question, active: bool) -> Ques
             obj=question,
         )
     return question
+
+
+# Import from a spreadsheet -------------------------------------------------------------------------
+
+QUESTION_SHEET_MAX_BYTES = 5 * 1024 * 1024
+QUESTION_SHEET_MAX_ROWS = 5000
+
+
+def _sheet_lookups(library: Library) -> dict[str, Any]:
+    competencies: dict[str, int] = {}
+    for pk, code, title in Competency.objects.filter(library=library).values_list("pk", "code", "title"):
+        competencies[title.lower()] = pk
+        if code:
+            competencies[code.lower()] = pk
+    modules: dict[str, list[int]] = {}
+    for pk, title, year in Module.objects.filter(library=library).values_list("pk", "title", "programme__year"):
+        modules.setdefault(f"{year} · {title}".lower(), []).append(pk)
+        modules.setdefault(title.lower(), []).append(pk)
+    return {"competencies": competencies, "modules": modules}
+
+
+@transaction.atomic
+def question_import_preview(*, actor: Any, library: Library, upload: Any) -> Any:
+    """Read and check a question sheet; nothing is written to the bank yet. Raises SpreadsheetError."""
+    from lentera.assessment.models import QuestionImport
+    from lentera.assessment.question_sheet import COLUMNS, check_rows, column_labels
+    from lentera.lib.spreadsheet import read_table
+
+    labels = column_labels()
+    _columns, rows = read_table(
+        upload,
+        columns=COLUMNS,
+        required={"kind": labels["kind"], "text": labels["text"], "key": labels["key"]},
+        max_bytes=QUESTION_SHEET_MAX_BYTES,
+        max_rows=QUESTION_SHEET_MAX_ROWS,
+    )
+    checked = check_rows(rows, **_sheet_lookups(library))
+    return QuestionImport.objects.create(
+        library=library,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        file_name=(upload.name or "")[:255],
+        rows=[r.as_dict() for r in checked],
+    )
+
+
+@transaction.atomic
+def question_import_apply(*, actor: Any, question_import: Any) -> int:
+    """Add every valid row to the bank in one transaction: all of them, or none if anything fails."""
+    from lentera.assessment.models import QuestionImport
+
+    question_import = QuestionImport.objects.select_for_update().get(pk=question_import.pk)
+    if question_import.status != QuestionImport.Status.PREVIEW:
+        raise ValidationError(_("This sheet was already imported or cancelled."))
+    library = question_import.library
+    lookups = _sheet_lookups(library)
+    valid_competencies = set(lookups["competencies"].values())
+    valid_modules = {pk for pks in lookups["modules"].values() for pk in pks}
+    count = 0
+    for row in question_import.rows:
+        if row["errors"]:
+            continue
+        data = dict(row["data"])
+        competency_ids = [pk for pk in data.pop("competency_ids") if pk in valid_competencies]
+        module_ids = [pk for pk in data.pop("module_ids") if pk in valid_modules]
+        data["options"] = [tuple(option) for option in data["options"]]
+        question = question_save(actor=actor, library=library, **data)
+        question.competencies.set(competency_ids)
+        question.modules.set(module_ids)
+        count += 1
+    question_import.status = QuestionImport.Status.IMPORTED
+    question_import.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        library=library,
+        action="question.import",
+        obj=question_import,
+        changes={"questions": [None, count]},
+    )
+    return count
+
+
+@transaction.atomic
+def question_import_cancel(*, actor: Any, question_import: Any) -> None:
+    from lentera.assessment.models import QuestionImport
+
+    question_import = QuestionImport.objects.select_for_update().get(pk=question_import.pk)
+    if question_import.status != QuestionImport.Status.PREVIEW:
+        raise ValidationError(_("This sheet was already imported or cancelled."))
+    question_import.status, question_import.rows = QuestionImport.Status.CANCELLED, []
+    question_import.save(update_fields=["status", "rows"])

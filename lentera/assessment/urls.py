@@ -9,4 +9,10 @@ urlpatterns = [
     path("baru/", views.question_create, name="question_create"),
     path("<int:pk>/", views.question_edit, name="question_edit"),
     path("<int:pk>/status/", views.question_toggle, name="question_toggle"),
+    path("impor/", views.question_import_upload, name="question_import_upload"),
+    path("impor/<int:pk>/", views.question_import_detail, name="question_import_detail"),
+    path("impor/<int:pk>/simpan/", views.question_import_confirm, name="question_import_confirm"),
+    path("impor/<int:pk>/batal/", views.question_import_cancel, name="question_import_cancel"),
+    path("unduh.xlsx", views.question_export, name="question_export"),
+    path("templat.xlsx", views.question_template, name="question_template"),
 ]

@@ -6,14 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role
-from lentera.assessment import selectors, services
-from lentera.assessment.forms import QuestionFilterForm, QuestionForm
+from lentera.assessment import question_sheet, selectors, services
+from lentera.assessment.forms import QuestionFilterForm, QuestionForm, QuestionSheetForm
 from lentera.lib.forms import add_service_errors
+from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 AUTHORS = (Role.COORDINATOR, Role.INSTRUCTOR)
 
@@ -79,3 +81,81 @@ def question_toggle(request: AccessRequest, pk: int) -> HttpResponse:
         else _("The question was taken out of use; past results keep it."),
     )
     return redirect("assessment:question_list")
+
+
+# Spreadsheet import and export -------------------------------------------------------------------
+
+
+@role_required(*AUTHORS)
+@require_http_methods(["GET", "POST"])
+def question_import_upload(request: AccessRequest) -> HttpResponse:
+    form = QuestionSheetForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            question_import = services.question_import_preview(
+                actor=request.user, library=request.access.current_library, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            return redirect(question_import)
+    return render(request, "assessment/question_import_upload.html", {"form": form})
+
+
+@role_required(*AUTHORS)
+def question_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    question_import = selectors.question_import_get_for_user(access=request.access, pk=pk)
+    rows = question_import.rows
+    return render(
+        request,
+        "assessment/question_import_detail.html",
+        {
+            "question_import": question_import,
+            "errors": [(r["line"], column, message) for r in rows for column, message in r["errors"]],
+            "valid": [r for r in rows if not r["errors"]],
+        },
+    )
+
+
+@role_required(*AUTHORS)
+@require_POST
+def question_import_confirm(request: AccessRequest, pk: int) -> HttpResponse:
+    question_import = selectors.question_import_get_for_user(access=request.access, pk=pk)
+    try:
+        count = services.question_import_apply(actor=request.user, question_import=question_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(question_import)
+    messages.success(request, _("%(n)s questions were added to the bank.") % {"n": count})
+    return redirect("assessment:question_list")
+
+
+@role_required(*AUTHORS)
+@require_POST
+def question_import_cancel(request: AccessRequest, pk: int) -> HttpResponse:
+    question_import = selectors.question_import_get_for_user(access=request.access, pk=pk)
+    try:
+        services.question_import_cancel(actor=request.user, question_import=question_import)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, _("The sheet was not imported; nothing changed."))
+    return redirect("assessment:question_list")
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    return response
+
+
+@role_required(*AUTHORS)
+def question_export(request: AccessRequest) -> HttpResponse:
+    access = request.access
+    questions = list(selectors.questions_for_user(access=access, active=request.GET.get("archived") != "on"))
+    return _xlsx(question_sheet.export_xlsx(questions), f"bank-soal-{access.current_library.slug}.xlsx")
+
+
+@role_required(*AUTHORS)
+def question_template(request: AccessRequest) -> HttpResponse:
+    return _xlsx(question_sheet.template_xlsx(), "templat-bank-soal.xlsx")
