@@ -11,6 +11,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from statistics import fmean
+from typing import Any
 
 
 class Band(StrEnum):
@@ -52,7 +53,7 @@ class ClassGain:
     excluded_missing: list[Hashable] = field(default_factory=list)  # no post (or no pre)
 
 
-def class_gain(pre: Mapping[Hashable, float], post: Mapping[Hashable, float]) -> ClassGain:
+def class_gain(pre: Mapping[Any, float], post: Mapping[Any, float]) -> ClassGain:
     """⟨g⟩ of a class from each participant's pre and post percentages."""
     missing = sorted({k for k in set(pre) ^ set(post)}, key=str)
     both = [k for k in pre if k in post]

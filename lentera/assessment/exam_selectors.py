@@ -1,0 +1,50 @@
+"""Reads for pre- and post-test results: scores, normalised gain, item analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lentera.assessment.gain import ClassGain, class_gain
+from lentera.assessment.item_analysis import ItemFigures, analyse
+from lentera.assessment.models import Answer, Attempt, CohortTest
+
+
+def final_scores(*, test: CohortTest) -> dict[int, float]:
+    """Each participant's score in their last submitted attempt (one query)."""
+    scores: dict[int, float] = {}
+    for user_id, score in (
+        Attempt.objects.filter(test=test, submitted_at__isnull=False).order_by("number").values_list("user_id", "score")
+    ):
+        scores[user_id] = score or 0.0
+    return scores
+
+
+@dataclass(frozen=True)
+class CohortResults:
+    pre: dict[int, float]
+    post: dict[int, float]
+    gain: ClassGain
+    items: list[ItemFigures]
+
+
+def cohort_results(*, cohort: Any) -> CohortResults:
+    tests = {t.kind: t for t in CohortTest.objects.filter(cohort=cohort)}
+    pre = final_scores(test=tests["pre"]) if "pre" in tests else {}
+    post = final_scores(test=tests["post"]) if "post" in tests else {}
+    items: list[ItemFigures] = []
+    if "post" in tests:
+        responses: dict[Any, dict[Any, bool]] = {}
+        last = {
+            a.user_id: a.pk
+            for a in Attempt.objects.filter(test=tests["post"], submitted_at__isnull=False).order_by("number")
+        }
+        question_ids = list(tests["post"].items.values_list("question_id", flat=True))
+        for attempt_id in last.values():
+            responses[attempt_id] = {q: False for q in question_ids}
+        for attempt_id, question_id, ok in Answer.objects.filter(attempt_id__in=last.values()).values_list(
+            "attempt_id", "question_id", "is_correct"
+        ):
+            responses[attempt_id][question_id] = ok
+        items = analyse(responses)
+    return CohortResults(pre=pre, post=post, gain=class_gain(pre, post), items=items)
