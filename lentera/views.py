@@ -16,6 +16,7 @@ from django.views.static import serve
 
 from lentera.accounts.access import redirect_to_library_chooser
 from lentera.accounts.selectors import library_role_counts
+from lentera.assessment.exam_selectors import open_tests_for
 from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
 from lentera.delivery import selectors as delivery
 
@@ -43,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["progress"] = delivery.participant_progress(access=access)
         context["open_checkins"] = delivery.open_checkins_for(access=access)
         context["my_groups"] = delivery.my_groups(access=access)
+        context["open_tests"] = open_tests_for(access=access)
     return render(request, "dashboard/dashboard.html", context)
 
 

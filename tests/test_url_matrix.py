@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
+from lentera.assessment import exam_services
 from lentera.assessment.services import question_import_preview, question_save
 from lentera.curriculum.models import Material
 from lentera.curriculum.tests.factories import (
@@ -148,6 +149,27 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     ),
     "assessment:question_export": ("get", AUTHOR_PAGE, None),
     "assessment:question_template": ("get", AUTHOR_PAGE, None),
+    "assessment:cohort_tests": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "assessment:take_test": (
+        "get",
+        row(REDIRECT, FORBIDDEN, OK, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["test"].pk},
+    ),
+    "assessment:save_answer": (
+        "post",  # no question given: 404 for the people who may answer
+        row(MISSING, FORBIDDEN, MISSING, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["test"].pk},
+    ),
+    "assessment:submit_test": (
+        "post",
+        row(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["test"].pk},
+    ),
+    "assessment:test_result": (
+        "get",
+        row(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["test"].pk},
+    ),
     "delivery:cohort_list": ("get", STAFF_PAGE, None),
     "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
     "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
@@ -259,7 +281,13 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
         actor=None, library=library_a, kind="true_false", text="DDC membagi ilmu ke 10 kelas.", true_answer=True
     )
     sheet = SimpleUploadedFile("soal.csv", b"Jenis,Soal,Kunci\ntrue_false,DDC 10 kelas,benar\n")
+    test = exam_services.test_set_open(
+        actor=None,
+        test=exam_services.test_create(actor=None, cohort=cohort, kind="post", title="Post-test", questions=[question]),
+        is_open=True,
+    )
     return {
+        "test": test,
         "question_import": question_import_preview(actor=None, library=library_a, upload=sheet),
         "question": question,
         "feed": delivery_services.calendar_feed_renew(user=participant.user),

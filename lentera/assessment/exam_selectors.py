@@ -48,3 +48,50 @@ def cohort_results(*, cohort: Any) -> CohortResults:
             responses[attempt_id][question_id] = ok
         items = analyse(responses)
     return CohortResults(pre=pre, post=post, gain=class_gain(pre, post), items=items)
+
+
+def tests_of_cohort(*, cohort: Any) -> list[CohortTest]:
+    return list(CohortTest.objects.filter(cohort=cohort).prefetch_related("items"))
+
+
+def test_get_for_user(*, access: Any, pk: int, manage: bool = False) -> CohortTest:
+    """A cohort's test: coordinators manage it; enrolled participants take it (when open)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from lentera.delivery.models import Enrolment
+    from lentera.lib.tenancy import scoped
+
+    test = scoped(CohortTest, access.library).select_related("cohort").filter(pk=pk).first()
+    if test is None:
+        raise Http404
+    if access.is_coordinator:
+        return test
+    if manage:
+        raise PermissionDenied
+    if (
+        access.is_participant
+        and Enrolment.objects.filter(
+            cohort_id=test.cohort_id, user=access.user, status=Enrolment.Status.ENROLLED
+        ).exists()
+    ):
+        return test
+    raise PermissionDenied
+
+
+def open_tests_for(*, access: Any) -> list[tuple[CohortTest, Attempt | None]]:
+    """The participant's open tests with their latest attempt (for the dashboard)."""
+    from lentera.delivery.models import Enrolment
+    from lentera.lib.tenancy import scoped
+
+    tests = list(
+        scoped(CohortTest, access.library)
+        .filter(
+            is_open=True, cohort__enrolments__user=access.user, cohort__enrolments__status=Enrolment.Status.ENROLLED
+        )
+        .select_related("cohort")
+    )
+    latest: dict[int, Attempt] = {}
+    for attempt in Attempt.objects.filter(test__in=tests, user=access.user).order_by("number"):
+        latest[attempt.test_id] = attempt
+    return [(t, latest.get(t.pk)) for t in tests]

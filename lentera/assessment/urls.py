@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lentera.assessment import views
+from lentera.assessment import exam_views, views
 
 app_name = "assessment"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("impor/<int:pk>/batal/", views.question_import_cancel, name="question_import_cancel"),
     path("unduh.xlsx", views.question_export, name="question_export"),
     path("templat.xlsx", views.question_template, name="question_template"),
+    path("angkatan/<int:pk>/tes/", exam_views.cohort_tests, name="cohort_tests"),
+    path("tes/<int:pk>/", exam_views.take_test, name="take_test"),
+    path("tes/<int:pk>/jawab/", exam_views.save_answer, name="save_answer"),
+    path("tes/<int:pk>/kumpulkan/", exam_views.submit_test, name="submit_test"),
+    path("tes/<int:pk>/hasil/", exam_views.test_result, name="test_result"),
 ]

@@ -12,6 +12,7 @@ from lentera.accounts.models import FunctionalLevel, Library, Membership, Role, 
 from lentera.curriculum import services as curriculum_services
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme, SessionPlan
 from lentera.demo import data
+from lentera.demo.assessment import seed_assessment
 from lentera.demo.delivery import seed_delivery
 
 
@@ -160,6 +161,7 @@ def seed_demo() -> SeedReport:
                 )
                 report.add("session plans")
     seed_delivery(report, library, coordinator, programme, competencies, participants)
+    seed_assessment(report, library, coordinator, competencies)
     return report
 
 

@@ -17,3 +17,24 @@
   document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
   document.addEventListener("htmx:afterSettle", function () { applyWidths(document); });
 })();
+/* Test timer: counts down and submits the test when the time is over (the server enforces it too). */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var timer = document.querySelector("[data-seconds-left]");
+    if (!timer) { return; }
+    var left = parseInt(timer.getAttribute("data-seconds-left"), 10);
+    var value = timer.querySelector(".test-timer-value");
+    var form = document.getElementById(timer.getAttribute("data-submit-form"));
+    function show() {
+      var m = Math.floor(left / 60), s = left % 60;
+      value.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+    }
+    show();
+    var tick = window.setInterval(function () {
+      left -= 1;
+      if (left <= 0) { window.clearInterval(tick); left = 0; show(); if (form) { form.removeAttribute("data-confirm"); form.submit(); } return; }
+      show();
+    }, 1000);
+  });
+})();

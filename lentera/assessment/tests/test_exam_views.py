@@ -1,0 +1,118 @@
+"""The test pages: a participant takes a test on a phone; the coordinator builds, opens and reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from lentera.assessment import exam_services as exams
+from lentera.assessment.models import Answer, Attempt, CohortTest
+from lentera.assessment.services import question_save
+from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(participant: Any, coordinator: Any) -> dict[str, Any]:
+    cohort = CohortFactory(programme__library=participant.library)
+    EnrolmentFactory(cohort=cohort, user=participant.user)
+    questions = [
+        question_save(
+            actor=None,
+            library=participant.library,
+            kind="single",
+            text=f"Soal {i}",
+            options=[("benar", True), ("salah", False)],
+        )
+        for i in range(3)
+    ]
+    test = exams.test_create(actor=None, cohort=cohort, kind="post", title="Post-test", questions=questions)
+    exams.test_set_open(actor=None, test=test, is_open=True)
+    return {"cohort": cohort, "test": test, "questions": questions}
+
+
+def test_the_participant_takes_the_test_and_a_reload_keeps_the_answers(participant: Any, setup: dict[str, Any]) -> None:
+    test, questions = setup["test"], setup["questions"]
+    page = participant.client.get(reverse("assessment:take_test", args=[test.pk]))
+    assert page.status_code == 200 and "Soal 0" in page.content.decode()
+    right = [c.pk for c in questions[0].choices.all() if c.is_correct][0]
+    saved = participant.client.post(
+        reverse("assessment:save_answer", args=[test.pk]),
+        {"question": questions[0].pk, "choice": right},
+        headers={"HX-Request": "true"},
+    )
+    assert saved.status_code == 200
+    reloaded = participant.client.get(reverse("assessment:take_test", args=[test.pk]))  # connection dropped
+    assert f'value="{right}" id="choice-{right}" checked' in reloaded.content.decode()
+    for _ in range(2):  # a double tap
+        participant.client.post(reverse("assessment:submit_test", args=[test.pk]))
+    attempt = Attempt.objects.get()
+    assert (attempt.correct, attempt.total, round(attempt.score)) == (1, 3, 33)
+    result = participant.client.get(reverse("assessment:test_result", args=[test.pk]))
+    assert "33%" in result.content.decode()
+
+
+def test_a_foreign_option_is_refused_with_400(participant: Any, setup: dict[str, Any]) -> None:
+    test, questions = setup["test"], setup["questions"]
+    participant.client.get(reverse("assessment:take_test", args=[test.pk]))
+    response = participant.client.post(
+        reverse("assessment:save_answer", args=[test.pk]), {"question": questions[0].pk, "choice": 999999}
+    )
+    assert response.status_code == 400
+    assert not Answer.objects.exists()
+
+
+def test_a_participant_of_another_cohort_cannot_take_it(setup: dict[str, Any], library_a: Any) -> None:
+    from django.test import Client
+
+    from lentera.accounts.models import Role
+    from lentera.accounts.tests.factories import MembershipFactory
+
+    outsider = MembershipFactory(library=library_a, role=Role.PARTICIPANT).user
+    client = Client()
+    client.force_login(outsider)
+    assert client.get(reverse("assessment:take_test", args=[setup["test"].pk])).status_code == 403
+
+
+def test_the_coordinator_builds_opens_and_reads_results(
+    coordinator: Any, setup: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    cohort = setup["cohort"]
+    url = reverse("assessment:cohort_tests", args=[cohort.pk])
+    coordinator.client.post(
+        url,
+        {
+            "kind": "pre",
+            "title": "Pre-test",
+            "layout": "all",
+            "time_limit": "20",
+            "questions": [q.pk for q in setup["questions"]],
+        },
+    )
+    pre = CohortTest.objects.get(cohort=cohort, kind="pre")
+    assert (pre.items.count(), pre.layout, pre.time_limit_minutes, pre.is_open) == (3, "all", 20, False)
+    coordinator.client.post(url, {"action": "toggle", "test": pre.pk})
+    pre.refresh_from_db()
+    assert pre.is_open
+    coordinator.client.get(reverse("dashboard"))
+    with django_assert_max_num_queries(16):
+        page = coordinator.client.get(url)
+    assert page.status_code == 200 and "Pre-test" in page.content.decode()
+
+
+def test_grant_another_attempt_needs_a_reason(coordinator: Any, participant: Any, setup: dict[str, Any]) -> None:
+    test = setup["test"]
+    attempt = exams.attempt_start(user=participant.user, test=test)
+    exams.attempt_submit(attempt=attempt)
+    url = reverse("assessment:cohort_tests", args=[setup["cohort"].pk])
+    coordinator.client.post(url, {"action": "grant", "test": test.pk, "user": participant.user.pk, "reason": ""})
+    assert test.grants.count() == 0
+    coordinator.client.post(
+        url, {"action": "grant", "test": test.pk, "user": participant.user.pk, "reason": "Sakit saat tes"}
+    )
+    assert test.grants.count() == 1
+    assert participant.client.get(reverse("assessment:take_test", args=[test.pk])).status_code == 200
+    assert Attempt.objects.filter(user=participant.user).count() == 2
