@@ -150,6 +150,7 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "assessment:question_export": ("get", AUTHOR_PAGE, None),
     "assessment:question_template": ("get", AUTHOR_PAGE, None),
     "assessment:cohort_tests": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "assessment:cohort_completion": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "assessment:take_test": (
         "get",
         row(REDIRECT, FORBIDDEN, OK, FORBIDDEN, MISSING, LOGIN),

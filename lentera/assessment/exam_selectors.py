@@ -95,3 +95,58 @@ def open_tests_for(*, access: Any) -> list[tuple[CohortTest, Attempt | None]]:
     for attempt in Attempt.objects.filter(test__in=tests, user=access.user).order_by("number"):
         latest[attempt.test_id] = attempt
     return [(t, latest.get(t.pk)) for t in tests]
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    user: Any
+    attendance_percent: float | None
+    post_score: float | None
+    computed: Any  # completion.Outcome
+    override: Any  # CompletionOverride | None
+
+    @property
+    def status(self) -> str:
+        return self.override.status if self.override else str(self.computed.status)
+
+
+def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
+    """Every enrolled participant's completion status and reasons (a fixed number of queries)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from lentera.assessment.completion import evaluate
+    from lentera.assessment.models import CompletionOverride
+    from lentera.delivery.models import Attendance, Cohort, Enrolment
+
+    now = now or timezone.now()
+    held = cohort.sessions.filter(ends_at__lt=now).count()
+    remaining = cohort.sessions.filter(ends_at__gte=now).exists()
+    finished = cohort.status == Cohort.Status.FINISHED or (held > 0 and not remaining)
+    attended = dict(
+        Attendance.objects.filter(session__cohort=cohort, session__ends_at__lt=now, status__in=Attendance.COUNTS_FOR_JP)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .values_list("user_id", "n")
+    )
+    post_test = CohortTest.objects.filter(cohort=cohort, kind=CohortTest.Kind.POST).first()
+    post = final_scores(test=post_test) if post_test else {}
+    overrides = {o.user_id: o for o in CompletionOverride.objects.filter(cohort=cohort)}
+    rows = []
+    for enrolment in (
+        cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user").order_by("user__full_name")
+    ):
+        percent = 100 * attended.get(enrolment.user_id, 0) / held if held else None
+        outcome = evaluate(
+            attendance_percent=percent,
+            post_score=post.get(enrolment.user_id),
+            min_attendance=cohort.min_attendance_percent,
+            min_post=cohort.min_post_test_percent,
+            finished=finished,
+        )
+        rows.append(
+            CompletionRow(
+                enrolment.user, percent, post.get(enrolment.user_id), outcome, overrides.get(enrolment.user_id)
+            )
+        )
+    return rows

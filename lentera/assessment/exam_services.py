@@ -190,3 +190,36 @@ def attempt_grant(*, actor: Any, test: CohortTest, user: Any, reason: str) -> At
         changes={"participant": [None, str(user)], "reason": [None, grant.reason]},
     )
     return grant
+
+
+@transaction.atomic
+def completion_override(*, actor: Any, cohort: Any, user: Any, status: str | None, reason: str = "") -> None:
+    """Set (or with ``status`` None, remove) the coordinator's decision on a participant's completion."""
+    from lentera.assessment.models import CompletionOverride
+
+    existing = CompletionOverride.objects.filter(cohort=cohort, user=user).first()
+    if status is None:
+        if existing:
+            existing.delete()
+            audit_record(
+                actor=actor,
+                library=cohort.library,
+                action="completion.override_removed",
+                obj=user,
+                changes={"status": [existing.status, None]},
+            )
+        return
+    if status not in CompletionOverride.Status.values:
+        raise ValidationError({"status": _("Choose completed or not completed.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for overriding the rules.")})
+    CompletionOverride.objects.update_or_create(
+        cohort=cohort, user=user, defaults={"library": cohort.library, "status": status, "reason": reason.strip()}
+    )
+    audit_record(
+        actor=actor,
+        library=cohort.library,
+        action="completion.override",
+        obj=user,
+        changes={"status": [existing.status if existing else None, status], "reason": [None, reason.strip()]},
+    )

@@ -174,3 +174,32 @@ def test_result(request: AccessRequest, pk: int) -> HttpResponse:
             "review": [(i.question, answers.get(i.question_id)) for i in items],
         },
     )
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def cohort_completion(request: AccessRequest, pk: int) -> HttpResponse:
+    """Who completed the cohort and why not; the coordinator may override with a reason."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    if request.method == "POST":
+        person = get_object_or_404(User, pk=request.POST.get("user"), enrolments__cohort=cohort)
+        status = request.POST.get("status") or None
+        try:
+            exam_services.completion_override(
+                actor=request.user, cohort=cohort, user=person, status=status, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The decision for %(name)s was saved.") % {"name": person.full_name})
+        return redirect("assessment:cohort_completion", pk=cohort.pk)
+    rows = exam_selectors.cohort_completion(cohort=cohort)
+    return render(
+        request,
+        "assessment/cohort_completion.html",
+        {
+            "cohort": cohort,
+            "rows": rows,
+            "counts": {s: sum(1 for r in rows if r.status == s) for s in ("completed", "not_completed", "in_progress")},
+        },
+    )

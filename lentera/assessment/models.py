@@ -205,3 +205,24 @@ class AttemptGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.test}"
+
+
+class CompletionOverride(models.Model):
+    """The coordinator's decision that replaces the computed completion status, with its reason."""
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", _("Completed")
+        NOT_COMPLETED = "not_completed", _("Not completed")
+
+    library = models.ForeignKey(Library, on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey("delivery.Cohort", on_delete=models.CASCADE, related_name="completion_overrides")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="assessment_one_override")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.cohort} · {self.status}"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("unduh.xlsx", views.question_export, name="question_export"),
     path("templat.xlsx", views.question_template, name="question_template"),
     path("angkatan/<int:pk>/tes/", exam_views.cohort_tests, name="cohort_tests"),
+    path("angkatan/<int:pk>/kelulusan/", exam_views.cohort_completion, name="cohort_completion"),
     path("tes/<int:pk>/", exam_views.take_test, name="take_test"),
     path("tes/<int:pk>/jawab/", exam_views.save_answer, name="save_answer"),
     path("tes/<int:pk>/kumpulkan/", exam_views.submit_test, name="submit_test"),
