@@ -38,9 +38,7 @@ def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
                 if form.cleaned_data["file"].size > BACKGROUND_BYTES
                 else services.roster_import_preview
             )
-            roster_import = start(
-                actor=request.user, cohort=cohort, upload=form.cleaned_data["file"]
-            )
+            roster_import = start(actor=request.user, cohort=cohort, upload=form.cleaned_data["file"])
         except ValidationError as error:
             form.add_error("file", error.messages)
         else:
