@@ -37,12 +37,12 @@ def analyse(responses: Mapping[Hashable, Mapping[Hashable, bool]]) -> list[ItemF
     result = []
     for item in items:
         answered = [t for t in takers if item in responses[t]]
-        p = sum(1 for t in answered if responses[t][item]) / len(answered) if answered else 0.0
+        p = round(sum(1 for t in answered if responses[t][item]) / len(answered), 6) if answered else 0.0
         d = None
         if size:
             p_upper = sum(1 for t in upper if responses[t].get(item)) / size
             p_lower = sum(1 for t in lower if responses[t].get(item)) / size
-            d = p_upper - p_lower
+            d = round(p_upper - p_lower, 6)  # 0.2 must read as 0.2, not 0.19999…, for the flags
         flags = []
         if p > TOO_EASY_ABOVE:
             flags.append("too_easy")

@@ -79,6 +79,18 @@ class TestItemAnalysis:
         assert figures["q3"].flags == ["negative_discrimination"]
         assert figures["q5"].flags == ["too_hard", "weak_discrimination"]
 
+    def test_a_discrimination_of_exactly_0_2_is_not_weak_despite_float_rounding(self) -> None:
+        # 19 takers: groups of 5. The item is right for 3 of the upper 5 and 2 of the lower 5:
+        # D = 0.6 - 0.4, which floating point computes as 0.19999999999999996.
+        responses: dict[str, dict[str, bool]] = {}
+        for rank in range(19):
+            taker = f"t{rank:02d}"
+            responses[taker] = {f"anchor{k}": k < (19 - rank) * 3 for k in range(57)}  # a clear ranking
+            responses[taker]["item"] = rank in (0, 1, 2, 17, 18)
+        figures = {f.item: f for f in analyse(responses)}
+        assert figures["item"].discrimination == 0.2
+        assert "weak_discrimination" not in figures["item"].flags
+
     def test_too_few_takers_give_no_discrimination(self) -> None:
         [figure] = analyse({"a": {"q": True}, "b": {"q": False}})
         assert (figure.difficulty, figure.discrimination, figure.n) == (0.5, None, 2)
