@@ -13,6 +13,7 @@ from lentera.accounts.audit import audit_record
 from lentera.accounts.models import Library
 from lentera.assessment.models import Choice, Question
 from lentera.curriculum.models import Competency, Module
+from lentera.lib.tenancy import same_library
 
 MAX_OPTIONS = 8
 
@@ -47,13 +48,6 @@ def _answer_key(
     return options, []
 
 
-def _same_library(library: Library, field: str, objects: Iterable[Any]) -> list[Any]:
-    objects = list(objects)
-    if any(obj.library_id != library.pk for obj in objects):
-        raise ValidationError({field: _("Choose only items that belong to this library.")})
-    return objects
-
-
 @transaction.atomic
 def question_save(
     *,
@@ -80,8 +74,8 @@ def question_save(
     question.difficulty, question.accepted_answers = difficulty, stored_accepted
     question.full_clean()
     question.save()
-    question.competencies.set(_same_library(library, "competencies", competencies))
-    question.modules.set(_same_library(library, "modules", modules))
+    question.competencies.set(same_library(library, "competencies", competencies))
+    question.modules.set(same_library(library, "modules", modules))
     question.choices.all().delete()
     Choice.objects.bulk_create(
         [Choice(question=question, order=i, text=t, is_correct=ok) for i, (t, ok) in enumerate(stored_options)]

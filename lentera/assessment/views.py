@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +13,7 @@ from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role
 from lentera.assessment import question_sheet, selectors, services
 from lentera.assessment.forms import QuestionFilterForm, QuestionForm, QuestionSheetForm
+from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
@@ -143,19 +143,17 @@ def question_import_cancel(request: AccessRequest, pk: int) -> HttpResponse:
     return redirect("assessment:question_list")
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    return response
-
-
 @role_required(*AUTHORS)
 def question_export(request: AccessRequest) -> HttpResponse:
     access = request.access
     questions = list(selectors.questions_for_user(access=access, active=request.GET.get("archived") != "on"))
-    return _xlsx(question_sheet.export_xlsx(questions), f"bank-soal-{access.current_library.slug}.xlsx")
+    return download(
+        question_sheet.export_xlsx(questions),
+        filename=f"bank-soal-{access.current_library.slug}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
 
 
 @role_required(*AUTHORS)
 def question_template(request: AccessRequest) -> HttpResponse:
-    return _xlsx(question_sheet.template_xlsx(), "templat-bank-soal.xlsx")
+    return download(question_sheet.template_xlsx(), filename="templat-bank-soal.xlsx", content_type=XLSX_CONTENT_TYPE)

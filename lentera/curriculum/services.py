@@ -21,19 +21,13 @@ from lentera.curriculum.models import (
     Programme,
     SessionPlan,
 )
+from lentera.lib.tenancy import same_library
 from lentera.lib.uploads import MATERIAL_KINDS, check_upload, display_name, generated_name
 
 PROGRAMME_FIELDS = ("year", "title", "description", "status")
 OBJECTIVE_FIELDS = ("code", "title", "description", "competencies")
 MODULE_FIELDS = ("order", "title", "summary", "description", "objectives", "competencies")
 COMPETENCY_FIELDS = ("key_function", "code", "title", "description")
-
-
-def _same_library(library: Library, field: str, objects: Iterable[Any]) -> list[Any]:
-    objects = list(objects)
-    if any(obj.library_id != library.pk for obj in objects):
-        raise ValidationError({field: _("Choose only items that belong to this library.")})
-    return objects
 
 
 def _same_programme(programme: Programme, field: str, objects: Iterable[Objective]) -> list[Objective]:
@@ -94,7 +88,7 @@ def objective_create(
         actor=actor,
         library=library,
         action="objective.create",
-        m2m={"competencies": _same_library(library, "competencies", competencies)},
+        m2m={"competencies": same_library(library, "competencies", competencies)},
     )
 
 
@@ -104,7 +98,7 @@ def objective_update(
 ) -> Objective:
     m2m = {}
     if competencies is not None:
-        m2m["competencies"] = _same_library(objective.library, "competencies", competencies)
+        m2m["competencies"] = same_library(objective.library, "competencies", competencies)
     update_with_audit(
         actor=actor,
         library=objective.library,
@@ -145,7 +139,7 @@ def module_create(
         action="module.create",
         m2m={
             "objectives": _same_programme(programme, "objectives", objectives),
-            "competencies": _same_library(library, "competencies", competencies),
+            "competencies": same_library(library, "competencies", competencies),
         },
     )
 
@@ -163,7 +157,7 @@ def module_update(
     if objectives is not None:
         m2m["objectives"] = _same_programme(module.programme, "objectives", objectives)
     if competencies is not None:
-        m2m["competencies"] = _same_library(module.library, "competencies", competencies)
+        m2m["competencies"] = same_library(module.library, "competencies", competencies)
     update_with_audit(
         actor=actor,
         library=module.library,
@@ -244,7 +238,7 @@ def session_plan_create(
         actor=actor,
         library=library,
         action="session_plan.create",
-        m2m={"competencies": _same_library(library, "competencies", competencies)},
+        m2m={"competencies": same_library(library, "competencies", competencies)},
     )
 
 
@@ -254,7 +248,7 @@ def session_plan_update(
 ) -> SessionPlan:
     m2m = {}
     if competencies is not None:
-        m2m["competencies"] = _same_library(plan.library, "competencies", competencies)
+        m2m["competencies"] = same_library(plan.library, "competencies", competencies)
     update_with_audit(
         actor=actor,
         library=plan.library,

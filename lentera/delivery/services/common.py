@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
-
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
 from lentera.accounts import services as account_services
 from lentera.accounts.models import Library, Membership, User
@@ -31,13 +27,6 @@ COHORT_FIELDS = (
 def _ensure_role(*, actor: Any, library: Library, user: User, role: str) -> None:
     if not Membership.objects.filter(library=library, user=user, role=role, is_active=True).exists():
         account_services.membership_grant(actor=actor, library=library, user=user, role=role)
-
-
-def _same_library(library: Library, field: str, objects: Iterable[Any]) -> list[Any]:
-    objects = list(objects)
-    if any(obj.library_id != library.pk for obj in objects):
-        raise ValidationError({field: _("Choose only items that belong to this library.")})
-    return objects
 
 
 def _locked_cohort(cohort: Cohort) -> Cohort:

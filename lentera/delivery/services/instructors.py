@@ -13,7 +13,8 @@ from lentera.curriculum.models import Competency
 from lentera.delivery.models import (
     InstructorProfile,
 )
-from lentera.delivery.services.common import INSTRUCTOR_FIELDS, _ensure_role, _same_library
+from lentera.delivery.services.common import INSTRUCTOR_FIELDS, _ensure_role
+from lentera.lib.tenancy import same_library
 
 # Instructors ---------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def instructor_register(
         profile.photo = photo
     profile.full_clean()
     profile.save()
-    profile.expertise.set(_same_library(library, "expertise", expertise))
+    profile.expertise.set(same_library(library, "expertise", expertise))
     _ensure_role(actor=actor, library=library, user=user, role=Role.INSTRUCTOR)
     audit_record(actor=actor, library=library, action="instructor.register", obj=profile)
     return profile
@@ -56,7 +57,7 @@ def instructor_register(
 def instructor_update(
     *, actor: Any, profile: InstructorProfile, expertise: Iterable[Competency] | None = None, **fields: Any
 ) -> InstructorProfile:
-    m2m = {} if expertise is None else {"expertise": _same_library(profile.library, "expertise", expertise)}
+    m2m = {} if expertise is None else {"expertise": same_library(profile.library, "expertise", expertise)}
     update_with_audit(
         actor=actor,
         library=profile.library,

@@ -11,7 +11,7 @@ from lentera.delivery import exports, selectors
 from lentera.delivery.forms import (
     YearForm,
 )
-from lentera.delivery.views.common import _download
+from lentera.lib.downloads import download
 from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 # Exports ----------------------------------------------------------------------------------------
@@ -23,10 +23,10 @@ def attendance_sheet(request: AccessRequest, pk: int, fmt: str) -> HttpResponse:
     session = selectors.session_get_for_user(access=request.access, pk=pk, teach=True)
     sheet = exports.attendance_sheet(session=session)
     if fmt == "pdf":
-        return _download(
+        return download(
             exports.daftar_hadir_pdf(sheet), filename=f"{sheet.filename_stem}.pdf", content_type="application/pdf"
         )
-    return _download(
+    return download(
         exports.daftar_hadir_xlsx(sheet), filename=f"{sheet.filename_stem}.xlsx", content_type=XLSX_CONTENT_TYPE
     )
 
@@ -40,4 +40,4 @@ def jp_ledger_export(request: AccessRequest) -> HttpResponse:
     content = exports.jp_ledger_xlsx(
         library_name=library.name, year=year, target=library.yearly_jp_target, people=people
     )
-    return _download(content, filename=f"jp-{library.slug}-{year}.xlsx", content_type=XLSX_CONTENT_TYPE)
+    return download(content, filename=f"jp-{library.slug}-{year}.xlsx", content_type=XLSX_CONTENT_TYPE)

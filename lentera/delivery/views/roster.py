@@ -15,7 +15,7 @@ from lentera.delivery import exports, selectors, services
 from lentera.delivery.forms import (
     RosterUploadForm,
 )
-from lentera.delivery.views.common import _download
+from lentera.lib.downloads import download
 from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 # Participant list import ------------------------------------------------------------------------
@@ -120,6 +120,6 @@ def roster_template(request: AccessRequest) -> HttpResponse:
     from lentera.accounts.models import FunctionalLevel
 
     levels = list(FunctionalLevel.objects.values_list("name", flat=True))
-    return _download(
+    return download(
         exports.roster_template_xlsx(levels=levels), filename="templat-peserta.xlsx", content_type=XLSX_CONTENT_TYPE
     )
