@@ -53,6 +53,14 @@ ACTION_LABELS: dict[str, Any] = {
     "question.update": _("Question changed"),
     "question.archive": _("Question taken out of use"),
     "question.restore": _("Question back in use"),
+    "rubric.create": _("Rubric made"),
+    "rubric.update": _("Rubric changed"),
+    "assignment.create": _("Assignment added"),
+    "assignment.update": _("Assignment changed"),
+    "submission.create": _("Work handed in"),
+    "submission.update": _("Work handed in again"),
+    "submission.grade": _("Grade released"),
+    "submission.regrade": _("Released grade changed"),
 }
 
 

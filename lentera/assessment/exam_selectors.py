@@ -115,6 +115,7 @@ def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
     from django.db.models import Count
     from django.utils import timezone
 
+    from lentera.assessment.assignment_selectors import required_work
     from lentera.assessment.completion import evaluate
     from lentera.assessment.models import CompletionOverride
     from lentera.delivery.models import Attendance, Cohort, Enrolment
@@ -132,6 +133,7 @@ def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
     post_test = CohortTest.objects.filter(cohort=cohort, kind=CohortTest.Kind.POST).first()
     post = final_scores(test=post_test) if post_test else {}
     overrides = {o.user_id: o for o in CompletionOverride.objects.filter(cohort=cohort)}
+    work = required_work(cohort=cohort)
     rows = []
     for enrolment in (
         cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user").order_by("user__full_name")
@@ -142,6 +144,7 @@ def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
             post_score=post.get(enrolment.user_id),
             min_attendance=cohort.min_attendance_percent,
             min_post=cohort.min_post_test_percent,
+            assignments_passed=work.passed(enrolment.user_id),
             finished=finished,
         )
         rows.append(

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lentera.accounts.models import Library
-from lentera.assessment.models import Question
+from lentera.assessment.models import Assignment, Question, Rubric
 from lentera.assessment.services import MAX_OPTIONS
 from lentera.curriculum.models import Competency, Module
 from lentera.lib.forms import StyledFormMixin, model_choice_field
@@ -121,3 +121,43 @@ class QuestionSheetForm(StyledFormMixin, forms.Form):
         help_text=_("Excel (.xlsx) or CSV in the columns of the template or of an export. At most 5 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+
+class AssignmentForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    instructions = forms.CharField(label=_("instructions"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    rubric = forms.ModelChoiceField(label=_("rubric"), queryset=Rubric.objects.none())
+    mode = forms.ChoiceField(label=_("how it is judged"), choices=Assignment.Mode.choices)
+    due_at = forms.DateTimeField(
+        label=_("due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Work handed in later is accepted and marked late."),
+    )
+    accepts_text = forms.BooleanField(label=_("text answer"), required=False, initial=True)
+    accepts_file = forms.BooleanField(label=_("file upload"), required=False)
+    accepts_link = forms.BooleanField(label=_("link"), required=False)
+    is_required = forms.BooleanField(label=_("required for completion"), required=False, initial=True)
+    pass_percent = forms.IntegerField(label=_("pass mark (%)"), min_value=0, max_value=100, initial=70)
+
+    def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "rubric").queryset = scoped(Rubric, library).order_by("title")
+
+
+class SubmissionForm(StyledFormMixin, forms.Form):
+    text = forms.CharField(label=_("your answer"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    file = forms.FileField(
+        label=_("file"), required=False, help_text=_("PDF, Word, Excel, PowerPoint, image or video; at most 20 MB.")
+    )
+    link = forms.URLField(label=_("link"), required=False, max_length=500, assume_scheme="https")
+
+    def __init__(self, *args: Any, assignment: Assignment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, accepted in (
+            ("text", assignment.accepts_text),
+            ("file", assignment.accepts_file),
+            ("link", assignment.accepts_link),
+        ):
+            if not accepted:
+                del self.fields[name]

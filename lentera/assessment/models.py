@@ -226,3 +226,212 @@ class CompletionOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.cohort} · {self.status}"
+
+
+class Rubric(models.Model):
+    """Criteria × levels: each level has points, each cell a descriptor. Locked once anyone was scored with it."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("made by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:rubric_edit", args=[self.pk])
+
+
+class RubricLevel(models.Model):
+    """A column of the rubric (e.g. Very good = 4 points), shared by all its criteria."""
+
+    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), on_delete=models.CASCADE, related_name="levels")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    label = models.CharField(_("level"), max_length=100)
+    points = models.PositiveSmallIntegerField(_("points"))
+
+    class Meta:
+        ordering = ["rubric", "order", "id"]
+        verbose_name = _("rubric level")
+        verbose_name_plural = _("rubric levels")
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.points})"
+
+
+class RubricCriterion(models.Model):
+    """A row of the rubric: what is judged."""
+
+    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("criterion"), max_length=200)
+
+    class Meta:
+        ordering = ["rubric", "order", "id"]
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RubricDescriptor(models.Model):
+    """What a level looks like for one criterion (a cell of the grid)."""
+
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="descriptors")
+    level = models.ForeignKey(RubricLevel, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("descriptor"), max_length=500, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["criterion", "level"], name="assessment_one_descriptor")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Assignment(models.Model):
+    """Work attached to a practice, case-study or role-play session, judged with a rubric."""
+
+    class Mode(models.TextChoices):
+        SUBMISSION = "submission", _("Participants hand in work")
+        OBSERVATION = "observation", _("Observed live (role-play)")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        "delivery.ScheduledSession", verbose_name=_("session"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    instructions = models.TextField(_("instructions"), blank=True)
+    rubric = models.ForeignKey(Rubric, verbose_name=_("rubric"), on_delete=models.PROTECT, related_name="assignments")
+    mode = models.CharField(_("how it is judged"), max_length=12, choices=Mode.choices, default=Mode.SUBMISSION)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    accepts_text = models.BooleanField(_("text answer"), default=True)
+    accepts_file = models.BooleanField(_("file upload"), default=False)
+    accepts_link = models.BooleanField(_("link"), default=False)
+    is_required = models.BooleanField(_("required for completion"), default=True)
+    pass_percent = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("made by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["session__starts_at", "id"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pass_percent__lte=100),
+                name="assessment_assignment_pass_percent",
+                violation_error_message=_("The pass mark is a percentage: at most 100."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:assignment_detail", args=[self.pk])
+
+
+class Submission(models.Model):
+    """A participant's work for an assignment; graded criterion by criterion, then released to them."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    user = models.ForeignKey("accounts.User", verbose_name=_("participant"), on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("answer"), blank=True)
+    file = models.FileField(_("file"), upload_to="submissions/%Y/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField(_("handed in"))
+    graded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("graded by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
+    score_percent = models.FloatField(_("score (%)"), null=True, blank=True)
+    comment = models.TextField(_("overall comment"), blank=True)
+
+    class Meta:
+        ordering = ["assignment", "submitted_at"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [models.UniqueConstraint(fields=["assignment", "user"], name="assessment_one_submission")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.assignment}"
+
+    @property
+    def is_late(self) -> bool:
+        due = self.assignment.due_at
+        return bool(due and self.submitted_at > due)
+
+
+class ObservationSheet(models.Model):
+    """One observer's rubric for one participant in a live role-play; several sheets are averaged."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="sheets"
+    )
+    participant = models.ForeignKey(
+        "accounts.User", verbose_name=_("participant"), on_delete=models.CASCADE, related_name="+"
+    )
+    observer = models.ForeignKey(
+        "accounts.User", verbose_name=_("observer"), on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    score_percent = models.FloatField(_("score (%)"), null=True, blank=True)  # set once every criterion is scored
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["assignment", "participant", "updated_at"]
+        verbose_name = _("observation sheet")
+        verbose_name_plural = _("observation sheets")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "participant", "observer"], name="assessment_one_sheet"),
+            models.CheckConstraint(
+                condition=~models.Q(participant=models.F("observer")),
+                name="assessment_no_self_observation",
+                violation_error_message=_("Nobody observes themselves."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observer} → {self.participant} · {self.assignment}"
+
+
+class RubricScore(models.Model):
+    """The level chosen for one criterion, with a comment: on a submission or on an observation sheet."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, null=True, blank=True, related_name="scores")
+    sheet = models.ForeignKey(ObservationSheet, on_delete=models.CASCADE, null=True, blank=True, related_name="scores")
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.PROTECT, related_name="scores")
+    level = models.ForeignKey(RubricLevel, on_delete=models.PROTECT, related_name="+")
+    comment = models.CharField(_("comment"), max_length=1000, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submission__isnull=False, sheet__isnull=True)
+                | models.Q(submission__isnull=True, sheet__isnull=False),
+                name="assessment_score_on_one_thing",
+            ),
+            models.UniqueConstraint(fields=["submission", "criterion"], name="assessment_one_score_per_submission"),
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="assessment_one_score_per_sheet"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} = {self.level}"
