@@ -71,6 +71,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# The public address (https://lentera.example.go.id): certificate QR codes point there. Empty: the
+# address of the request that issues them.
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -88,6 +91,7 @@ INSTALLED_APPS = [
     "lentera.curriculum",
     "lentera.delivery",
     "lentera.assessment",
+    "lentera.certificates",
     "lentera.demo",
 ]
 

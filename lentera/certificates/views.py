@@ -1,0 +1,258 @@
+"""Certificate pages: the coordinator issues, downloads, revokes and reissues; participants download
+their own; anyone checks a certificate on the public page (by its number or the QR code's address)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lentera.accounts.access import AccessRequest, role_required
+from lentera.accounts.models import Library, Role
+from lentera.certificates import pdf, selectors, services
+from lentera.certificates.forms import CertificateSettingsForm, ReasonForm, VerifyForm
+from lentera.certificates.models import Certificate, CertificateSettings
+from lentera.certificates.numbering import render_number
+from lentera.delivery.selectors import cohort_get_for_user
+from lentera.lib.downloads import download
+from lentera.lib.forms import add_service_errors
+
+
+def site_url(request: HttpRequest) -> str:
+    """The public address for QR codes: SITE_URL when set, else the address this request came to."""
+    return (getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
+
+
+# Public check -----------------------------------------------------------------------------------
+
+
+def _verify_page(
+    request: HttpRequest, form: VerifyForm, certificate: Certificate | None, searched: bool
+) -> HttpResponse:
+    response = render(
+        request,
+        "certificates/verify.html",
+        {"form": form, "certificate": certificate, "searched": searched},
+        status=404 if searched and certificate is None else 200,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Type a certificate's exact number (a GET parameter: numbers contain slashes). No listing, no wildcard."""
+    form = VerifyForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return _verify_page(request, form, selectors.certificate_lookup(number=form.cleaned_data["nomor"]), True)
+    return _verify_page(request, form, None, False)
+
+
+def verify_token(request: HttpRequest, token: str) -> HttpResponse:
+    """The address in the QR code: the certificate's random token."""
+    certificate = selectors.certificate_lookup(token=token)
+    initial = {"nomor": certificate.number} if certificate else None
+    return _verify_page(request, VerifyForm(initial=initial), certificate, True)
+
+
+# Participants -----------------------------------------------------------------------------------
+
+
+@role_required(Role.PARTICIPANT)
+def my_certificates(request: AccessRequest) -> HttpResponse:
+    return render(
+        request, "certificates/my_certificates.html", {"certificates": selectors.my_certificates(access=request.access)}
+    )
+
+
+@role_required(Role.COORDINATOR, Role.PARTICIPANT)
+def certificate_download(request: AccessRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get_for_user(access=request.access, pk=pk)
+    if not certificate.is_valid and not request.access.is_coordinator:
+        raise Http404
+    return download(pdf.certificate_pdf(certificate), filename=certificate.filename, content_type="application/pdf")
+
+
+# Coordinators -----------------------------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+def cohort_certificates(request: AccessRequest, pk: int) -> HttpResponse:
+    """Who completed the cohort, who holds a certificate, the issue button and its progress."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    certificates = selectors.cohort_certificates(cohort=cohort)
+    rows = selectors.cohort_certificate_rows(cohort=cohort, certificates=certificates)
+    waiting = sum(1 for r in rows if r.status == "completed" and r.certificate is None)
+    return render(
+        request,
+        "certificates/cohort.html",
+        {
+            "cohort": cohort,
+            "rows": rows,
+            "run": selectors.latest_run(cohort=cohort),
+            "counts": {
+                "completed": sum(1 for r in rows if r.status == "completed"),
+                "valid": sum(1 for c in certificates if c.revoked_at is None),
+                "waiting": waiting,
+                "revoked": sum(1 for c in certificates if c.revoked_at is not None),
+            },
+            "has_ended": services.cohort_has_ended(cohort, timezone.now()),
+        },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def cohort_issue(request: AccessRequest, pk: int) -> HttpResponse:
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    try:
+        run = services.issue_run_start(actor=request.user, cohort=cohort, base_url=site_url(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("certificates:cohort", pk=cohort.pk)
+    return redirect(run)
+
+
+@role_required(Role.COORDINATOR)
+def run_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    """The progress of issuing (polled by HTMX while it works); the coordinator may leave and come back."""
+    run = selectors.issue_run_get_for_user(access=request.access, pk=pk)
+    if request.htmx:
+        if run.status in run.WORKING:
+            return render(request, "certificates/run_detail.html#progress", {"run": run})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"  # finished: show the whole page with the result
+        return response
+    return render(request, "certificates/run_detail.html", {"run": run, "cohort": run.cohort})
+
+
+def _no_certificates(request: AccessRequest, cohort_pk: int) -> HttpResponse:
+    messages.info(request, _("No valid certificates to download yet."))
+    return redirect("certificates:cohort", pk=cohort_pk)
+
+
+@role_required(Role.COORDINATOR)
+def cohort_zip(request: AccessRequest, pk: int) -> HttpResponse:
+    """Every valid certificate of the cohort, one PDF each, in a ZIP (about 10 ms a certificate)."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    certificates = selectors.valid_certificates(cohort=cohort)
+    if not certificates:
+        return _no_certificates(request, cohort.pk)
+    return download(
+        pdf.certificates_zip(certificates),
+        filename=f"sertifikat-{slugify(cohort.name) or cohort.pk}.zip",
+        content_type="application/zip",
+    )
+
+
+@role_required(Role.COORDINATOR)
+def cohort_pdf(request: AccessRequest, pk: int) -> HttpResponse:
+    """Every valid certificate of the cohort in one PDF, to print."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    certificates = selectors.valid_certificates(cohort=cohort)
+    if not certificates:
+        return _no_certificates(request, cohort.pk)
+    return download(
+        pdf.certificates_pdf(certificates, title=cohort.name),
+        filename=f"sertifikat-{slugify(cohort.name) or cohort.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _detail(
+    request: AccessRequest,
+    certificate: Certificate,
+    *,
+    revoke_form: ReasonForm | None = None,
+    reissue_form: ReasonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "certificates/detail.html",
+        {
+            "certificate": certificate,
+            "cohort": certificate.cohort,
+            "revoke_form": revoke_form or ReasonForm(prefix="revoke"),
+            "reissue_form": reissue_form or ReasonForm(prefix="reissue"),
+            "replaced_by": Certificate.objects.filter(replaces=certificate).first(),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def certificate_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    return _detail(request, selectors.certificate_get_for_user(access=request.access, pk=pk))
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def certificate_revoke(request: AccessRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get_for_user(access=request.access, pk=pk)
+    form = ReasonForm(request.POST, prefix="revoke")
+    if form.is_valid():
+        try:
+            services.certificate_revoke(actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
+            return redirect(certificate)
+    return _detail(request, certificate, revoke_form=form, status=400)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def certificate_reissue(request: AccessRequest, pk: int) -> HttpResponse:
+    certificate = selectors.certificate_get_for_user(access=request.access, pk=pk)
+    form = ReasonForm(request.POST, prefix="reissue")
+    if form.is_valid():
+        try:
+            new = services.certificate_reissue(
+                actor=request.user,
+                certificate=certificate,
+                reason=form.cleaned_data["reason"],
+                base_url=site_url(request),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("A new certificate %(new)s replaces %(old)s, which is now revoked.")
+                % {"new": new.number, "old": certificate.number},
+            )
+            return redirect(new)
+    return _detail(request, certificate, reissue_form=form, status=400)
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def certificate_settings(request: AccessRequest) -> HttpResponse:
+    library = request.access.current_library
+    current = services.settings_for(library)
+    form = CertificateSettingsForm(request.POST or None, request.FILES or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_settings_update(actor=request.user, library=library, **form.settings_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The certificate settings were saved."))
+            return redirect("certificates:settings")
+    return render(
+        request,
+        "certificates/settings.html",
+        {"form": form, "library": library, "current": current, "example": _example_number(library, current)},
+    )
+
+
+def _example_number(library: Library, current: CertificateSettings) -> str:
+    code = services.library_code(library=library, certificate_settings=current)
+    return render_number(current.number_pattern, library_code=code, year=timezone.localdate().year, seq=7)
