@@ -18,8 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lentera.accounts.models import Membership
-from lentera.assessment import exam_services
+from lentera.accounts.tests.factories import UserFactory
+from lentera.assessment import assignment_services, exam_services
 from lentera.assessment.services import question_import_preview, question_save
+from lentera.assessment.tests.factories import make_rubric
 from lentera.curriculum.models import Material
 from lentera.curriculum.tests.factories import (
     CompetencyFactory,
@@ -62,6 +64,7 @@ STAFF_PAGE = row(OK, OK, OK, FORBIDDEN, OK, LOGIN)
 STAFF_OBJECT = row(OK, OK, OK, FORBIDDEN, MISSING, LOGIN)
 COORDINATOR_WRITE = row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
 AUTHOR_PAGE = row(OK, OK, FORBIDDEN, FORBIDDEN, OK, LOGIN)
+AUTHOR_OBJECT = row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN)
 PARTICIPANT_PAGE = row(FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, LOGIN)
 
 # url name -> (method, expected outcome per persona, kwargs from the library-A objects)
@@ -171,6 +174,36 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
         row(REDIRECT, FORBIDDEN, REDIRECT, FORBIDDEN, MISSING, LOGIN),
         lambda o: {"pk": o["test"].pk},
     ),
+    "assessment:rubric_list": ("get", AUTHOR_PAGE, None),
+    "assessment:rubric_create": ("get", AUTHOR_PAGE, None),
+    "assessment:rubric_edit": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["rubric"].pk}),
+    "assessment:rubric_copy": (
+        "post",
+        row(REDIRECT, REDIRECT, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["rubric"].pk},
+    ),
+    "assessment:assignment_create": ("get", AUTHOR_OBJECT, lambda o: {"session_pk": o["assignment"].session_id}),
+    "assessment:assignment_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["assignment"].pk}),
+    "assessment:assignment_edit": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["assignment"].pk}),
+    "assessment:submission_submit": (
+        "post",  # handing in again with nothing new keeps the file already handed in
+        row(FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, LOGIN),
+        lambda o: {"pk": o["assignment"].pk},
+    ),
+    "assessment:submission_grade": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["submission"].pk}),
+    "assessment:submission_file": ("get", STAFF_OBJECT, lambda o: {"pk": o["submission"].pk}),
+    "assessment:observe_list": ("get", STAFF_OBJECT, lambda o: {"pk": o["observed"].pk}),
+    "assessment:observe_sheet": (
+        "get",
+        STAFF_OBJECT,
+        lambda o: {"pk": o["observed"].pk, "user_pk": o["peer"].pk},
+    ),
+    "assessment:observation_detail": (
+        "get",
+        AUTHOR_OBJECT,
+        lambda o: {"pk": o["observed"].pk, "user_pk": o["peer"].pk},
+    ),
+    "assessment:my_assignments": ("get", PARTICIPANT_PAGE, None),
     "delivery:cohort_list": ("get", STAFF_PAGE, None),
     "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
     "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
@@ -287,7 +320,39 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
         test=exam_services.test_create(actor=None, cohort=cohort, kind="post", title="Post-test", questions=[question]),
         is_open=True,
     )
+    rubric = make_rubric(library_a)
+    practice = delivery_services.session_schedule(
+        actor=None,
+        cohort=cohort,
+        plan=SessionPlanFactory(module=module, method="practice"),
+        starts_at=start + timedelta(days=1),
+        ends_at=start + timedelta(days=1, minutes=90),
+        instructors=[instructor.user],
+    )
+    assignment = assignment_services.assignment_save(
+        actor=None, session=practice, title="Klasifikasi", rubric=rubric, accepts_file=True
+    )
+    work = SimpleUploadedFile("tugas.pdf", b"%PDF-1.4\n", content_type="application/pdf")
+    submission = assignment_services.submission_save(actor=participant.user, assignment=assignment, upload=work)
+    role_play = delivery_services.session_schedule(
+        actor=None,
+        cohort=cohort,
+        plan=SessionPlanFactory(module=module, method="role_play"),
+        starts_at=start + timedelta(days=2),
+        ends_at=start + timedelta(days=2, minutes=90),
+        instructors=[instructor.user],
+    )
+    observed = assignment_services.assignment_save(
+        actor=None, session=role_play, title="Bermain peran", rubric=rubric, mode="observation"
+    )
+    peer = UserFactory()
+    delivery_services.enrol(actor=None, cohort=cohort, user=peer)
     return {
+        "rubric": rubric,
+        "assignment": assignment,
+        "submission": submission,
+        "observed": observed,
+        "peer": peer,
         "test": test,
         "question_import": question_import_preview(actor=None, library=library_a, upload=sheet),
         "question": question,
