@@ -413,5 +413,8 @@ def observation_detail(request: AccessRequest, pk: int, user_pk: int) -> HttpRes
 
 @role_required(Role.PARTICIPANT)
 def my_assignments(request: AccessRequest) -> HttpResponse:
+    from lentera.assessment.exam_selectors import my_completion
+
     rows = selectors.assignments_for_participant(access=request.access)
-    return render(request, "assessment/my_assignments.html", {"rows": rows})
+    cohort, completion = my_completion(access=request.access)
+    return render(request, "assessment/my_assignments.html", {"rows": rows, "cohort": cohort, "completion": completion})

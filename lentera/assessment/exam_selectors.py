@@ -110,8 +110,8 @@ class CompletionRow:
         return self.override.status if self.override else str(self.computed.status)
 
 
-def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
-    """Every enrolled participant's completion status and reasons (a fixed number of queries)."""
+def cohort_completion(*, cohort: Any, now: Any = None, user: Any = None) -> list[CompletionRow]:
+    """Every enrolled participant's (or only ``user``'s) completion status and reasons (a fixed number of queries)."""
     from django.db.models import Count
     from django.utils import timezone
 
@@ -124,20 +124,19 @@ def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
     held = cohort.sessions.filter(ends_at__lt=now).count()
     remaining = cohort.sessions.filter(ends_at__gte=now).exists()
     finished = cohort.status == Cohort.Status.FINISHED or (held > 0 and not remaining)
-    attended = dict(
-        Attendance.objects.filter(session__cohort=cohort, session__ends_at__lt=now, status__in=Attendance.COUNTS_FOR_JP)
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .values_list("user_id", "n")
+    marks = Attendance.objects.filter(
+        session__cohort=cohort, session__ends_at__lt=now, status__in=Attendance.COUNTS_FOR_JP
     )
+    enrolments = cohort.enrolments.filter(status=Enrolment.Status.ENROLLED)
+    if user is not None:
+        marks, enrolments = marks.filter(user=user), enrolments.filter(user=user)
+    attended = dict(marks.values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
     post_test = CohortTest.objects.filter(cohort=cohort, kind=CohortTest.Kind.POST).first()
     post = final_scores(test=post_test) if post_test else {}
     overrides = {o.user_id: o for o in CompletionOverride.objects.filter(cohort=cohort)}
     work = required_work(cohort=cohort)
     rows = []
-    for enrolment in (
-        cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user").order_by("user__full_name")
-    ):
+    for enrolment in enrolments.select_related("user").order_by("user__full_name"):
         percent = 100 * attended.get(enrolment.user_id, 0) / held if held else None
         outcome = evaluate(
             attendance_percent=percent,
@@ -153,3 +152,20 @@ def cohort_completion(*, cohort: Any, now: Any = None) -> list[CompletionRow]:
             )
         )
     return rows
+
+
+def my_completion(*, access: Any) -> tuple[Any, CompletionRow | None]:
+    """The participant's most recent cohort and their completion status in it."""
+    from lentera.delivery.models import Cohort, Enrolment
+    from lentera.lib.tenancy import scoped
+
+    cohort = (
+        scoped(Cohort, access.current_library)
+        .filter(enrolments__user=access.user, enrolments__status=Enrolment.Status.ENROLLED)
+        .order_by("-starts_on", "-id")
+        .first()
+    )
+    if cohort is None:
+        return None, None
+    rows = cohort_completion(cohort=cohort, user=access.user)
+    return cohort, rows[0] if rows else None
