@@ -4,6 +4,7 @@ and the 2026 cohort's pre-test, each taken by the enrolled participants."""
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from typing import Any
 
 from lentera.assessment import exam_services as exams
@@ -152,3 +153,154 @@ def seed_assessment(report: Any, library: Any, coordinator: Any, competencies: l
             report.add("test attempts", _take(test, rng, learning))
             # the finished cohort's tests are closed; the running cohort's pre-test stays open for latecomers
             exams.test_set_open(actor=coordinator, test=test, is_open=cohort_name != "Angkatan 2025")
+
+    seed_assignments(report, library, coordinator)
+
+
+CATALOGUING_RUBRIC = (
+    "Rubrik praktik katalogisasi SLiMS",
+    [
+        (
+            "Kelengkapan data bibliografis",
+            [
+                "Semua ruas wajib terisi dan sesuai sumber",
+                "Satu ruas kurang tepat",
+                "Beberapa ruas kosong",
+                "Banyak ruas kosong atau salah",
+            ],
+        ),
+        (
+            "Ketepatan nomor klasifikasi DDC",
+            ["Tepat sampai desimal", "Kelas benar, desimal kurang", "Hanya kelas utama", "Kelas utama salah"],
+        ),
+        (
+            "Tajuk subjek",
+            ["Sesuai daftar tajuk", "Sebagian sesuai", "Terlalu umum", "Tidak ada"],
+        ),
+        (
+            "Transaksi sirkulasi uji",
+            ["Pinjam dan kembali tercatat benar", "Satu langkah terlewat", "Perlu dibantu", "Tidak berhasil"],
+        ),
+    ],
+)
+SERVICE_RUBRIC = (
+    "Rubrik pengamatan bermain peran layanan",
+    [
+        ("Salam dan sapaan", ["Hangat, kontak mata, menyebut nama", "Ramah", "Datar", "Tidak menyapa"]),
+        ("Mendengarkan aktif", ["Mengulang kebutuhan dengan tepat", "Mendengarkan", "Sering memotong", "Tidak peduli"]),
+        ("Ketepatan informasi", ["Tepat dan lengkap", "Tepat, kurang lengkap", "Sebagian keliru", "Keliru"]),
+        ("Kesopanan", ["Santun sepanjang layanan", "Santun", "Kurang sabar", "Tidak santun"]),
+        (
+            "Penutup layanan",
+            ["Memastikan puas dan menawarkan bantuan", "Menutup dengan baik", "Menutup tiba-tiba", "Tanpa penutup"],
+        ),
+    ],
+)
+LEVELS = [("Sangat baik", 4), ("Baik", 3), ("Cukup", 2), ("Kurang", 1)]
+GRADER_COMMENTS = ["Rapi dan tepat.", "Periksa lagi desimal DDC.", "Bagus, tambahkan tajuk subjek.", "Sudah sesuai."]
+
+
+def _rubric(library: Any, coordinator: Any, spec: tuple[str, list[tuple[str, list[str]]]]) -> Any:
+    from lentera.assessment import assignment_services as work
+    from lentera.assessment.models import Rubric
+
+    title, criteria = spec
+    return Rubric.objects.filter(library=library, title=title).first() or work.rubric_save(
+        actor=coordinator, library=library, title=title, levels=LEVELS, criteria=criteria
+    )
+
+
+def _pick(rubric: Any, rng: random.Random, skill: float) -> list[tuple[int, int]]:
+    """A level per criterion for a participant of the given skill (0–1)."""
+    levels = list(rubric.levels.all())  # best first
+    picked = []
+    for criterion in rubric.criteria.all():
+        roll = min(len(levels) - 1, max(0, int((1 - skill) * len(levels) + rng.uniform(-0.8, 0.8))))
+        picked.append((criterion.pk, levels[roll].pk))
+    return picked
+
+
+def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
+    """A graded SLiMS practice and an observed role-play for both cohorts (the finished one completely)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from lentera.assessment import assignment_services as work
+    from lentera.assessment.models import Assignment
+
+    rng = random.Random(2026)
+    now = timezone.now()
+    cataloguing = _rubric(library, coordinator, CATALOGUING_RUBRIC)
+    service = _rubric(library, coordinator, SERVICE_RUBRIC)
+    for cohort in Cohort.objects.filter(library=library, name__in=["Angkatan 2025", "Angkatan I 2026"]):
+        people = [e.user for e in cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related("user")]
+        practice = cohort.sessions.filter(plan__title__startswith="Praktik katalogisasi").first()
+        if practice and not Assignment.objects.filter(session=practice).exists():
+            grader = practice.instructors.first() or coordinator
+            assignment = work.assignment_save(
+                actor=grader,
+                session=practice,
+                title="Katalogisasi lima judul baru di SLiMS",
+                instructions=(
+                    "Katalogkan lima judul buku baru di SLiMS (data bibliografis, nomor DDC, tajuk subjek), "
+                    "lalu lakukan satu transaksi pinjam-kembali uji. Kumpulkan tangkapan layar atau "
+                    "ekspor katalog, dan tulis kendala yang Anda temui."
+                ),
+                rubric=cataloguing,
+                due_at=practice.ends_at + timedelta(days=2),
+                accepts_text=True,
+                accepts_file=True,
+                accepts_link=True,
+            )
+            report.add("assignments")
+            if practice.ends_at < now:
+                finished = cohort.status == Cohort.Status.FINISHED
+                for index, person in enumerate(people):
+                    if not finished and index % 4 == 3:
+                        continue  # some of the running cohort have not handed in yet
+                    upload = ContentFile(b"%PDF-1.4\n% demo\n", name="katalog-5-judul.pdf")
+                    submission = work.submission_save(
+                        actor=person,
+                        assignment=assignment,
+                        text="Lima judul sudah saya katalogkan; kendala: tajuk subjek untuk buku resep.",
+                        upload=upload,
+                        now=practice.ends_at + timedelta(hours=rng.randint(2, 40)),
+                    )
+                    report.add("submissions")
+                    if not finished and index % 2 == 1 and person.username != "peserta":
+                        continue  # waiting for the instructor
+                    for criterion_id, level_id in _pick(cataloguing, rng, rng.uniform(0.55, 1.0)):
+                        work.submission_score(
+                            actor=grader, submission=submission, criterion_id=criterion_id, level_id=level_id
+                        )
+                    work.submission_release(actor=grader, submission=submission, comment=rng.choice(GRADER_COMMENTS))
+                    report.add("graded submissions")
+        role_play = cohort.sessions.filter(plan__title__startswith="Bermain peran").first()
+        if role_play and not Assignment.objects.filter(session=role_play).exists():
+            observer = role_play.instructors.first() or coordinator
+            assignment = work.assignment_save(
+                actor=observer,
+                session=role_play,
+                title="Pengamatan bermain peran: menangani keluhan",
+                instructions=(
+                    "Berpasangan: satu orang menjadi pemustaka yang mengeluh, satu orang menjadi petugas. "
+                    "Instruktur dan dua rekan mengamati dengan rubrik di ponsel."
+                ),
+                rubric=service,
+                mode=Assignment.Mode.OBSERVATION,
+            )
+            report.add("assignments")
+            if role_play.ends_at < now:
+                for index, person in enumerate(people):
+                    skill = rng.uniform(0.6, 1.0)
+                    peers = [people[(index + 1) % len(people)], people[(index + 2) % len(people)]]
+                    for who in [observer, *peers]:
+                        for criterion_id, level_id in _pick(service, rng, skill):
+                            work.observation_score(
+                                actor=who,
+                                assignment=assignment,
+                                participant=person,
+                                criterion_id=criterion_id,
+                                level_id=level_id,
+                            )
+                    report.add("observation sheets", 3)
