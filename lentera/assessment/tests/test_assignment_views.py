@@ -91,7 +91,7 @@ def test_a_bad_grid_is_sent_back_naming_the_level(instructor: Any) -> None:
         },
     )
     assert response.status_code == 400
-    assert "Level 1" in response.content.decode()
+    assert "Tingkat 1: poin harus bilangan bulat" in response.content.decode()
     assert not Rubric.objects.exists()
 
 
@@ -300,4 +300,4 @@ def test_the_participant_sees_their_completion_and_what_is_left(participant: Any
     make_assignment(cohort)
     page = participant.client.get(reverse("assessment:my_assignments")).content.decode()
     assert cohort.name in page
-    assert "passing the required assignments" in page or "lulus tugas wajib" in page
+    assert "lulus tugas wajib" in page  # what is left, in the participant's language
