@@ -234,11 +234,12 @@ def _level_for(rubric_id: int, criterion_id: Any, level_id: Any) -> tuple[Rubric
     return criterion, level
 
 
-def _int(value: Any) -> int | None:
+def _int(value: Any) -> int:
+    """A posted id as a number; 0 (which matches nothing) when it is not one."""
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
+        return 0
 
 
 def _percent(scores: Any, rubric_id: int) -> float | None:
