@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from lentera.accounts.audit import audit_record
 from lentera.accounts.models import Library
-from lentera.assessment.models import Choice, Question
+from lentera.assessment.models import Answer, Choice, Question
 from lentera.curriculum.models import Competency, Module
 from lentera.lib.tenancy import same_library
 
@@ -48,6 +48,20 @@ def _answer_key(
     return options, []
 
 
+def _key(kind: str, text: str, options: Sequence[tuple[str, bool]], accepted: Sequence[str]) -> tuple[Any, ...]:
+    """What a question asks and accepts: the part that past answers were scored against.
+
+    True/false options are compared by which one is correct (their labels follow the language).
+    """
+    shown = [ok for _text, ok in options] if kind == Question.Kind.TRUE_FALSE else list(options)
+    return kind, text, shown, list(accepted)
+
+
+def _key_of(question: Question) -> tuple[Any, ...]:
+    options = [(c.text, c.is_correct) for c in question.choices.order_by("order", "id")]
+    return _key(question.kind, question.text, options, question.accepted_answers)
+
+
 @transaction.atomic
 def question_save(
     *,
@@ -69,6 +83,15 @@ def question_save(
         raise ValidationError(_("This question belongs to another library."))
     stored_options, stored_accepted = _answer_key(kind, options, accepted_answers, true_answer)
     creating = question is None
+    key_changed = creating or _key_of(question) != _key(kind, text.strip(), stored_options, stored_accepted)
+    if not creating and key_changed and Answer.objects.filter(question=question).exists():
+        # past answers and scores point at this wording and these options: they must not change under them
+        raise ValidationError(
+            _(
+                "This question has been answered in a test, so its wording, type and answers stay as they are. "
+                "Add a new question instead and take this one out of use."
+            )
+        )
     question = question or Question(library=library)
     question.kind, question.text, question.explanation = kind, text.strip(), explanation.strip()
     question.difficulty, question.accepted_answers = difficulty, stored_accepted
@@ -76,10 +99,11 @@ def question_save(
     question.save()
     question.competencies.set(same_library(library, "competencies", competencies))
     question.modules.set(same_library(library, "modules", modules))
-    question.choices.all().delete()
-    Choice.objects.bulk_create(
-        [Choice(question=question, order=i, text=t, is_correct=ok) for i, (t, ok) in enumerate(stored_options)]
-    )
+    if key_changed:  # unchanged options keep their ids, which answers refer to
+        question.choices.all().delete()
+        Choice.objects.bulk_create(
+            [Choice(question=question, order=i, text=t, is_correct=ok) for i, (t, ok) in enumerate(stored_options)]
+        )
     audit_record(
         actor=actor, library=library, action="question.create" if creating else "question.update", obj=question
     )

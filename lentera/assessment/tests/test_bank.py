@@ -174,3 +174,52 @@ class TestPages:
         question = make(coordinator.library)
         assert participant.client.get(reverse("assessment:question_list")).status_code == 403
         assert participant.client.get(reverse("assessment:question_edit", args=[question.pk])).status_code == 403
+
+
+def test_an_answered_question_keeps_its_wording_and_options(library_a: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from lentera.assessment import exam_services as exams
+    from lentera.assessment.models import Answer, Choice
+    from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory
+
+    question = question_save(
+        actor=None,
+        library=library_a,
+        kind="single",
+        text="Kelas 000?",
+        options=[("Karya umum", True), ("Agama", False)],
+    )
+    cohort = CohortFactory(programme__library=library_a)
+    learner = EnrolmentFactory(cohort=cohort).user
+    test = exams.test_set_open(
+        actor=None,
+        test=exams.test_create(actor=None, cohort=cohort, kind="pre", title="Pre", questions=[question]),
+        is_open=True,
+    )
+    right = question.choices.get(is_correct=True)
+    exams.answer_save(attempt=exams.attempt_start(user=learner, test=test), question=question, chosen=[right.pk])
+    with pytest.raises(ValidationError):
+        question_save(
+            actor=None,
+            library=library_a,
+            question=question,
+            kind="single",
+            text="Kelas 000?",
+            options=[("Karya umum", False), ("Agama", True)],
+        )
+    # tags, explanation and difficulty may still change, and the options keep their ids
+    question_save(
+        actor=None,
+        library=library_a,
+        question=question,
+        kind="single",
+        text="Kelas 000?",
+        options=[("Karya umum", True), ("Agama", False)],
+        explanation="000 = karya umum",
+        difficulty="easy",
+    )
+    question.refresh_from_db()
+    assert question.explanation == "000 = karya umum" and question.difficulty == "easy"
+    assert Choice.objects.filter(pk=right.pk, is_correct=True).exists()
+    assert Answer.objects.get().chosen == [right.pk]
