@@ -22,6 +22,8 @@ from lentera.accounts.tests.factories import UserFactory
 from lentera.assessment import assignment_services, exam_services
 from lentera.assessment.services import question_import_preview, question_save
 from lentera.assessment.tests.factories import make_rubric
+from lentera.certificates.models import IssueRun
+from lentera.certificates.tests.factories import CertificateFactory
 from lentera.curriculum.models import Material
 from lentera.curriculum.tests.factories import (
     CompetencyFactory,
@@ -248,6 +250,32 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     ),
     "curriculum:competency_create": ("get", COORDINATOR_PAGE, None),
     "curriculum:competency_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["competency"].pk}),
+    "certificates:verify": ("get", EVERYONE, None),
+    "certificates:verify_token": ("get", EVERYONE, lambda o: {"token": o["certificate"].token}),
+    "certificates:my_certificates": ("get", PARTICIPANT_PAGE, None),
+    "certificates:settings": ("get", COORDINATOR_PAGE, None),
+    "certificates:cohort": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    # the cohort has not ended: the coordinator is sent back to its certificates page with the reason
+    "certificates:cohort_issue": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
+    "certificates:cohort_zip": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "certificates:cohort_pdf": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "certificates:run_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["issue_run"].pk}),
+    "certificates:detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["certificate"].pk}),
+    "certificates:download": (
+        "get",  # the participant's own certificate
+        row(OK, FORBIDDEN, OK, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["certificate"].pk},
+    ),
+    "certificates:revoke": (
+        "post",  # no reason given: the page comes back with the error
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["certificate"].pk},
+    ),
+    "certificates:reissue": (
+        "post",
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["certificate"].pk},
+    ),
 }
 
 # Django's admin: for the superuser only; every other persona is sent to the admin login.
@@ -347,7 +375,10 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
     )
     peer = UserFactory()
     delivery_services.enrol(actor=None, cohort=cohort, user=peer)
+    certificate = CertificateFactory(cohort=cohort, user=participant.user)
     return {
+        "certificate": certificate,
+        "issue_run": IssueRun.objects.create(library=library_a, cohort=cohort, base_url="http://testserver"),
         "rubric": rubric,
         "assignment": assignment,
         "submission": submission,

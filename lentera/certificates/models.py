@@ -89,7 +89,12 @@ class Certificate(models.Model):
     base_url = models.CharField(_("address of the verification page"), max_length=200)
     issued_at = models.DateTimeField(_("issued"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)

@@ -61,14 +61,25 @@ class Assets:
         return self._lines[key]
 
     def image(self, name: str) -> ImageReader | None:
+        """The stored image ``name``, flattened onto white and kept as JPEG: ReportLab embeds JPEG data
+        as it is, where it would compress the raw pixels again for every PDF of a ZIP."""
         if not name:
             return None
         if name not in self._images:
             try:
                 with default_storage.open(name, "rb") as handle:
-                    self._images[name] = ImageReader(io.BytesIO(handle.read()))
+                    picture = Image.open(handle)
+                    picture.load()
             except (OSError, ValueError):  # a file removed from the storage: the certificate is drawn without it
                 self._images[name] = None
+            else:
+                flat = Image.new("RGB", picture.size, "white")
+                rgba = picture.convert("RGBA")
+                flat.paste(rgba, mask=rgba.getchannel("A"))
+                buffer = io.BytesIO()
+                flat.save(buffer, format="JPEG", quality=90)
+                buffer.seek(0)
+                self._images[name] = ImageReader(buffer)
         return self._images[name]
 
 
@@ -136,9 +147,7 @@ def draw(canvas: Canvas, certificate: Certificate, assets: Assets) -> None:
 
     logo = assets.image(certificate.logo_file)
     if logo is not None:
-        canvas.drawImage(
-            logo, centre - 11 * mm, top - 20 * mm, width=22 * mm, height=20 * mm, preserveAspectRatio=True, mask="auto"
-        )
+        canvas.drawImage(logo, centre - 11 * mm, top - 20 * mm, width=22 * mm, height=20 * mm, preserveAspectRatio=True)
         top -= 24 * mm
     canvas.setFillColor(INK)
     canvas.setFont("Helvetica-Bold", 12)
@@ -235,7 +244,6 @@ def _signature(canvas: Canvas, certificate: Certificate, assets: Assets) -> None
             width=50 * mm,
             height=20 * mm,
             preserveAspectRatio=True,
-            mask="auto",
         )
     name = certificate.head_name or "...................................."
     canvas.setFont("Helvetica-Bold", 11)

@@ -230,7 +230,12 @@ def _issue_chunk(
                 logo_file=library.logo.name if library.logo else "",
                 signature_file=conf.signature.name if conf.signature else "",
             )
-            certificate.full_clean(validate_unique=False, validate_constraints=False)
+            # the related objects are the ones just read: their fields are checked, not looked up again
+            certificate.full_clean(
+                exclude=["library", "cohort", "user", "issued_by", "replaces"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
             certificates.append(certificate)
         Certificate.objects.bulk_create(certificates)
         audit_record(

@@ -13,6 +13,7 @@ from lentera.curriculum import services as curriculum_services
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme, SessionPlan
 from lentera.demo import data
 from lentera.demo.assessment import seed_assessment
+from lentera.demo.certificates import seed_certificates
 from lentera.demo.delivery import seed_delivery
 
 
@@ -162,6 +163,7 @@ def seed_demo() -> SeedReport:
                 report.add("session plans")
     seed_delivery(report, library, coordinator, programme, competencies, participants)
     seed_assessment(report, library, coordinator, competencies)
+    seed_certificates(report, library, coordinator)
     return report
 
 
