@@ -12,10 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.views.static import serve
 
 from lentera.accounts.access import redirect_to_library_chooser
 from lentera.accounts.selectors import library_role_counts
+from lentera.assessment.assignment_selectors import assignments_to_hand_in, grading_queue
 from lentera.assessment.exam_selectors import open_tests_for
 from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
 from lentera.delivery import selectors as delivery
@@ -38,6 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["role_counts"] = library_role_counts(library=access.library)
         context["competency_count"] = competencies_for_user(access=access).count()
         context["cohorts"] = list(delivery.cohorts_for_user(access=access))
+    if access.is_coordinator or access.is_instructor:
+        context["to_grade"] = grading_queue(access=access)
     if access.is_instructor or access.is_participant:
         context["upcoming"] = delivery.upcoming_sessions(access=access, limit=3)
     if access.is_participant:
@@ -45,6 +49,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["open_checkins"] = delivery.open_checkins_for(access=access)
         context["my_groups"] = delivery.my_groups(access=access)
         context["open_tests"] = open_tests_for(access=access)
+        context["to_hand_in"] = assignments_to_hand_in(access=access)
+        context["now"] = timezone.now()
     return render(request, "dashboard/dashboard.html", context)
 
 

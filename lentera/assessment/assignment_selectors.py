@@ -241,3 +241,40 @@ def required_work(*, cohort: Any) -> RequiredWork:
     for (user_id, assignment_id), values in sheets.items():
         percents.setdefault(user_id, {})[assignment_id] = average_percent(values)
     return RequiredWork(required, percents)
+
+
+def grading_queue(*, access: Any, limit: int = 5) -> list[Assignment]:
+    """Assignments with handed-in work still to grade: every one for a coordinator, the sessions
+    they teach for an instructor (one query; each carries ``waiting``)."""
+    from django.db.models import Count, Q
+
+    assignments = (
+        scoped(Assignment, access.current_library)
+        .filter(mode=Assignment.Mode.SUBMISSION)
+        .annotate(waiting=Count("submissions", filter=Q(submissions__graded_at__isnull=True)))
+        .filter(waiting__gt=0)
+    )
+    if not access.is_coordinator:
+        assignments = assignments.filter(session__instructor_links__user=access.user)
+    return list(assignments.select_related("session__cohort").order_by("session__starts_at")[:limit])
+
+
+def assignments_to_hand_in(*, access: Any, now: Any = None, limit: int = 5) -> list[Assignment]:
+    """The participant's assignments whose session has started and that they have not handed in (one query)."""
+    from django.utils import timezone
+
+    from lentera.delivery.models import Enrolment
+
+    now = now or timezone.now()
+    return list(
+        scoped(Assignment, access.current_library)
+        .filter(
+            mode=Assignment.Mode.SUBMISSION,
+            session__starts_at__lte=now,
+            session__cohort__enrolments__user=access.user,
+            session__cohort__enrolments__status=Enrolment.Status.ENROLLED,
+        )
+        .exclude(submissions__user=access.user)
+        .select_related("session")
+        .order_by("due_at", "id")[:limit]
+    )

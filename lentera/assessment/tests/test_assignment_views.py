@@ -301,3 +301,20 @@ def test_the_participant_sees_their_completion_and_what_is_left(participant: Any
     page = participant.client.get(reverse("assessment:my_assignments")).content.decode()
     assert cohort.name in page
     assert "lulus tugas wajib" in page  # what is left, in the participant's language
+
+
+def test_the_dashboards_list_work_to_grade_and_to_hand_in(
+    instructor: Any, participant: Any, coordinator: Any, coordinator_b: Any, assignment: Assignment, cohort: Any
+) -> None:
+    todo = participant.client.get(reverse("dashboard")).content.decode()
+    assert "Klasifikasi 10 buku" in todo  # the session has started and nothing is handed in
+    services.submission_save(actor=participant.user, assignment=assignment, text="x")
+    assert "Klasifikasi 10 buku" not in participant.client.get(reverse("dashboard")).content.decode()
+    queue = instructor.client.get(reverse("dashboard")).context["to_grade"]
+    assert [a.pk for a in queue] == [assignment.pk] and queue[0].waiting == 1
+    elsewhere = make_assignment(cohort, title="Sesi orang lain")  # a session this instructor does not teach
+    services.submission_save(actor=participant.user, assignment=elsewhere, text="y")
+    assert [a.pk for a in instructor.client.get(reverse("dashboard")).context["to_grade"]] == [assignment.pk]
+    everything = coordinator.client.get(reverse("dashboard")).context["to_grade"]
+    assert {a.pk for a in everything} == {assignment.pk, elsewhere.pk}
+    assert coordinator_b.client.get(reverse("dashboard")).context["to_grade"] == []
