@@ -37,7 +37,7 @@ def qr_texts(pdf: bytes) -> list[str]:
     """The text of every QR code among the PDF's images."""
     import zxingcpp
 
-    found = []
+    found: list[str] = []
     for image in pdf_images(pdf):
         found.extend(
             result.text for result in zxingcpp.read_barcodes(image) if result.format == zxingcpp.BarcodeFormat.QRCode
