@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 CHUNK = 100  # certificates per transaction when a whole cohort is issued
 ATTEMPTS = 8  # tries of one transaction when another issuer took the same number or held the lock
 SIGNATURE_MAX_BYTES = 1024 * 1024
+STALE_AFTER = timedelta(minutes=30)  # issuing 500 certificates takes about a second
 SETTINGS_FIELDS = ("number_pattern", "library_code", "title_text", "signature")
 
 
@@ -386,7 +387,10 @@ def issue_run_start(*, actor: Any, cohort: Cohort, base_url: str, now: datetime 
     _check_can_issue(cohort, now)
     base_url = _clean_base_url(base_url)
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()  # one start at a time per cohort
-    working = IssueRun.objects.filter(cohort=cohort, status__in=IssueRun.WORKING).first()
+    # a run that has not finished after STALE_AFTER was lost with its worker: a new one may start
+    working = IssueRun.objects.filter(
+        cohort=cohort, status__in=IssueRun.WORKING, created_at__gte=now - STALE_AFTER
+    ).first()
     if working is not None:
         return working
     run = IssueRun.objects.create(

@@ -262,6 +262,15 @@ class TestBackground:
         assert services.issue_run_start(actor=coordinator.user, cohort=cohort, base_url=BASE_URL) == first
         assert IssueRun.objects.count() == 1
 
+    def test_a_run_lost_with_its_worker_does_not_block_a_new_one(self, coordinator: Any, cohort: Cohort) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        first = services.issue_run_start(actor=coordinator.user, cohort=cohort, base_url=BASE_URL)
+        later = timezone.now() + services.STALE_AFTER + timedelta(minutes=1)
+        assert services.issue_run_start(actor=coordinator.user, cohort=cohort, base_url=BASE_URL, now=later) != first
+
     def test_a_run_that_cannot_issue_says_why(self, coordinator: Any, cohort: Cohort) -> None:
         run = services.issue_run_start(actor=coordinator.user, cohort=cohort, base_url=BASE_URL)
         Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.RUNNING, ends_on=date(2099, 1, 1))
