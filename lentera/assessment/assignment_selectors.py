@@ -167,6 +167,25 @@ def observation_result(*, assignment: Assignment, participant: Any) -> Observati
     )
 
 
+@dataclass(frozen=True)
+class Total:
+    done: int
+    count: int
+    points: int
+    top: int
+    percent: float | None
+
+
+def rubric_total(*, rows: list[GridRow], scores: dict[int, RubricScore]) -> Total:
+    """How far a sheet is: criteria scored, points so far, and the percent once complete."""
+    from lentera.assessment.rubric import sheet_percent
+
+    top = max((level.points for row in rows[:1] for level, _text in row.cells), default=0)
+    picked = {c: s.level.points for c, s in scores.items()}
+    percent = sheet_percent(picked, criteria=[row.criterion.pk for row in rows], top_points=top)
+    return Total(len(scores), len(rows), sum(picked.values()), top * len(rows), percent)
+
+
 def scores_of(*, submission: Submission | None) -> dict[int, RubricScore]:
     if submission is None:
         return {}

@@ -79,7 +79,7 @@ def _rubric_page(request: AccessRequest, rubric: Rubric | None) -> HttpResponse:
                 else:
                     messages.success(request, _("The rubric was saved."))
                     return redirect("assessment:rubric_edit", pk=saved.pk)
-            grid = Grid(levels=grid.levels, criteria=grid.criteria, errors=checked.errors)
+            grid = Grid(levels=grid.levels, criteria=grid.criteria, errors=checked.errors, bad=checked.bad)
             status = 400
     return render(
         request,
@@ -169,7 +169,10 @@ def assignment_detail(request: AccessRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"assignment": assignment, "levels": levels, "rows": rows}
     if selectors.may_judge(access=access, assignment=assignment):
         roster = selectors.assignment_roster(assignment=assignment)
+        # work waiting for a grade first, then everyone else by name
+        roster.sort(key=lambda row: not (row.submission is not None and row.submission.graded_at is None))
         context["roster"] = roster
+        context["waiting"] = sum(1 for row in roster if row.submission is not None and row.submission.graded_at is None)
         context["judged"] = sum(1 for row in roster if row.percent is not None)
         context["passed"] = sum(
             1 for row in roster if row.percent is not None and row.percent >= assignment.pass_percent
@@ -275,7 +278,7 @@ def submission_grade(request: AccessRequest, pk: int) -> HttpResponse:
             scores = selectors.scores_of(submission=submission)
             return render(
                 request,
-                "assessment/submission_grade.html#criterion",
+                "assessment/partials/criterion_response.html",
                 {
                     "row": row,
                     "scores": scores,
@@ -283,6 +286,7 @@ def submission_grade(request: AccessRequest, pk: int) -> HttpResponse:
                     "error": error,
                     "saved": not error,
                     "action": request.path,
+                    "total": selectors.rubric_total(rows=rows, scores=scores),
                 },
                 status=400 if error else 200,
             )
@@ -300,6 +304,7 @@ def submission_grade(request: AccessRequest, pk: int) -> HttpResponse:
             "scores": scores,
             "error": error,
             "complete": len(scores) == len(rows),
+            "total": selectors.rubric_total(rows=rows, scores=scores),
             "action": request.path,
         },
         status=400 if error else 200,
@@ -368,8 +373,15 @@ def observe_sheet(request: AccessRequest, pk: int, user_pk: int) -> HttpResponse
             _sheet, scores = selectors.my_sheet(assignment=assignment, participant=person, observer=request.user)
             return render(
                 request,
-                "assessment/submission_grade.html#criterion",
-                {"row": row, "scores": scores, "error": error, "saved": not error, "action": request.path},
+                "assessment/partials/criterion_response.html",
+                {
+                    "row": row,
+                    "scores": scores,
+                    "error": error,
+                    "saved": not error,
+                    "action": request.path,
+                    "total": selectors.rubric_total(rows=rows, scores=scores),
+                },
                 status=400 if error else 200,
             )
         if not error:
@@ -388,6 +400,7 @@ def observe_sheet(request: AccessRequest, pk: int, user_pk: int) -> HttpResponse
             "rows": rows,
             "scores": scores,
             "sheet": sheet,
+            "total": selectors.rubric_total(rows=rows, scores=scores),
             "error": error,
             "action": request.path,
         },

@@ -53,7 +53,7 @@ def _key(kind: str, text: str, options: Sequence[tuple[str, bool]], accepted: Se
 
     True/false options are compared by which one is correct (their labels follow the language).
     """
-    shown = [ok for _text, ok in options] if kind == Question.Kind.TRUE_FALSE else list(options)
+    shown: list[Any] = [ok for _text, ok in options] if kind == Question.Kind.TRUE_FALSE else list(options)
     return kind, text, shown, list(accepted)
 
 
@@ -83,7 +83,7 @@ def question_save(
         raise ValidationError(_("This question belongs to another library."))
     stored_options, stored_accepted = _answer_key(kind, options, accepted_answers, true_answer)
     creating = question is None
-    key_changed = creating or _key_of(question) != _key(kind, text.strip(), stored_options, stored_accepted)
+    key_changed = question is None or _key_of(question) != _key(kind, text.strip(), stored_options, stored_accepted)
     if not creating and key_changed and Answer.objects.filter(question=question).exists():
         # past answers and scores point at this wording and these options: they must not change under them
         raise ValidationError(

@@ -92,6 +92,7 @@ def test_a_bad_grid_is_sent_back_naming_the_level(instructor: Any) -> None:
     )
     assert response.status_code == 400
     assert "Tingkat 1: poin harus bilangan bulat" in response.content.decode()
+    assert 'class="form-control is-invalid" id="level-0-points"' in response.content.decode()
     assert not Rubric.objects.exists()
 
 
@@ -196,6 +197,8 @@ def test_the_participant_hands_in_and_later_reads_the_filled_rubric(
             headers={"HX-Request": "true"},
         )
         assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+        assert 'id="rubric-total"' in fragment.content.decode() and 'hx-swap-oob="true"' in fragment.content.decode()
+    assert "15 dari 20 poin · 75%" in fragment.content.decode()  # the running total after the last criterion
     before = participant.client.get(url).content.decode()
     assert "Catatan Salam" not in before  # not released yet
     instructor.client.post(grade_url, {"action": "release", "comment": "Rapi dan tepat"})

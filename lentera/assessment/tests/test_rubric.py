@@ -108,3 +108,12 @@ def test_adding_and_removing_rows_keeps_the_descriptors_aligned() -> None:
 )
 def test_problems_name_their_row_or_column(extra: dict[str, str], message: str) -> None:
     assert message in check_grid(read_grid(_post(**extra))).errors
+
+
+def test_the_fields_with_a_problem_are_named_and_a_new_row_gets_the_cursor() -> None:
+    assert check_grid(read_grid(_post(**{"level-1-points": "x", "level-0-label": ""}))).bad == {
+        "level-1-points",
+        "level-0-label",
+    }
+    assert read_grid(_post(add="criterion")).focus == "criterion-2-name"
+    assert read_grid(_post(add="level")).focus == "level-2-label"
