@@ -8,16 +8,12 @@ import time
 from datetime import timedelta
 
 import django_env  # noqa: F401 - sets up Django
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
+from people import enrol_participants, session_cookies
 
-from lentera.accounts.middleware import SESSION_KEY as LIBRARY_KEY
-from lentera.accounts.models import Library, Membership, Role, User
+from lentera.accounts.models import Library
 from lentera.curriculum.models import Module, Programme, SessionPlan
-from lentera.delivery.models import Cohort, Enrolment, ScheduledSession
+from lentera.delivery.models import Cohort, ScheduledSession
 
 PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 
@@ -45,29 +41,8 @@ def main() -> None:
         ends_at=now + timedelta(hours=2),
         jp=2,
     )
-    password = make_password(None)
-    users = User.objects.bulk_create(
-        [
-            User(
-                username=f"bench{tag}-{i}",
-                full_name=f"Peserta {i}",
-                email=f"b{tag}-{i}@bench.example",
-                password=password,
-            )
-            for i in range(PEOPLE)
-        ]
-    )
-    Membership.objects.bulk_create([Membership(user=u, library=library, role=Role.PARTICIPANT) for u in users])
-    Enrolment.objects.bulk_create([Enrolment(library=library, cohort=cohort, user=u) for u in users])
-    cookies = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store[LIBRARY_KEY] = library.pk
-        store.create()
-        cookies.append(store.session_key)
+    users = enrol_participants(library=library, cohort=cohort, people=PEOPLE, tag=tag)
+    cookies = session_cookies(users, library)
     print(json.dumps({"session": session.pk, "secret": session.checkin_secret, "cookies": cookies}))
 
 

@@ -16,6 +16,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+# the benchmarks in the order they run and are listed; BENCH_ONLY picks among these names
+BENCHMARKS = ("import", "checkin", "posttest", "certificates")
+# rows written before rows carried their benchmark's name: told apart by the start of their title
+_TITLE_STARTS = {"enrolment import": "import", "check-in": "checkin", "post-test": "posttest"}
 
 
 def free_port() -> int:
@@ -91,27 +95,76 @@ def record(
     print(f"  {name} [{database}] {metric}: {value:.2f} {unit}" + (f" (target {target})" if target else ""))
 
 
-def write_results(results: list[dict[str, Any]]) -> None:
+def bench_of(row: dict[str, Any]) -> str:
+    """Which benchmark a results row belongs to."""
+    if row.get("bench"):
+        return str(row["bench"])
+    for start, bench in _TITLE_STARTS.items():
+        if row["name"].startswith(start):
+            return bench
+    return "certificates" if "certificates" in row["name"] else ""
+
+
+def merged(results: list[dict[str, Any]], ran: list[str], when: str) -> list[dict[str, Any]]:
+    """This run's rows plus, for the benchmarks not run this time, the previous latest.json's rows.
+
+    Every row carries the time it was measured, so a row kept from an earlier run says so.
+    """
+    for row in results:
+        row.setdefault("measured", when)
+    kept: list[dict[str, Any]] = []
+    previous = RESULTS / "latest.json"
+    if previous.exists():
+        old = json.loads(previous.read_text())
+        for row in old.get("results", []):
+            bench = bench_of(row)
+            if bench not in ran:
+                kept.append({**row, "bench": bench, "measured": row.get("measured", old.get("when", "?"))})
+    order = {bench: i for i, bench in enumerate(BENCHMARKS)}
+    databases = {"sqlite": 0, "postgresql": 1}
+    rows = kept + results
+    position = {id(row): i for i, row in enumerate(rows)}
+    return sorted(
+        rows,
+        key=lambda r: (databases.get(r["database"], 9), order.get(bench_of(r), 9), position[id(r)]),
+    )
+
+
+def write_results(results: list[dict[str, Any]], ran: list[str] | None = None) -> None:
+    """Write latest.{md,json}: a full run replaces them (and writes a dated copy); a partial run merges."""
+    ran = list(BENCHMARKS) if ran is None else ran
+    full = set(ran) == set(BENCHMARKS)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"machine": machine(), "when": datetime.now(UTC).isoformat(timespec="seconds"), "results": results}
+    when = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = merged(results, ran, when)
+    payload = {"machine": machine(), "when": when, "ran": ran, "results": rows}
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
-    for path in (RESULTS / "latest.json", RESULTS / f"{stamp}.json"):
-        path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    lines = ["# Benchmark results", "", f"Run: {payload['when']}", "", "## Machine", ""]
+    paths = [RESULTS / "latest"] + ([RESULTS / stamp] if full else [])
+    for path in paths:
+        path.with_suffix(".json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    lines = ["# Benchmark results", "", f"Run: {when}" + ("" if full else f" (only {', '.join(ran)})"), ""]
+    if not full:
+        lines += [
+            "Rows of the benchmarks not run this time are kept from an earlier run: "
+            "their date in the *measured* column is earlier.",
+            "",
+        ]
+    lines += ["## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in payload["machine"].items()]
     lines += [
         "",
         "## Figures",
         "",
-        "| benchmark | database | metric | value | unit | target | met |",
-        "|---|---|---|---|---|---|---|",
+        "| benchmark | database | metric | value | unit | target | met | measured |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for r in results:
+    for r in rows:
         met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        measured = str(r["measured"])[:16].replace("T", " ")
         lines.append(
             f"| {r['name']} | {r['database']} | {r['metric']} | {r['value']} | {r['unit']} | "
-            f"{r['target'] if r['target'] is not None else ''} | {met} |"
+            f"{r['target'] if r['target'] is not None else ''} | {met} | {measured} |"
         )
     text = "\n".join(lines) + "\n"
-    for path in (RESULTS / "latest.md", RESULTS / f"{stamp}.md"):
-        path.write_text(text)
+    for path in paths:
+        path.with_suffix(".md").write_text(text)

@@ -1,10 +1,24 @@
 """`make bench`: the benchmarks of the delivery issue, on SQLite and (when reachable) PostgreSQL.
 
-- enrolment import of 10,000 rows from .xlsx: rows per second, checking and applying;
-- check-in burst: 300 participants check in within 60 s against gunicorn with 2 workers:
-  p50/p95/p99 latency, and a count proving 300 rows, 0 lost, 0 duplicated.
+- ``import``: enrolment import of 10,000 rows from .xlsx: rows per second, checking and applying;
+- ``checkin``: check-in burst: 300 participants check in within 60 s against gunicorn with 2 workers:
+  p50/p95/p99 latency, and a count proving 300 rows, 0 lost, 0 duplicated (plus the all-at-once
+  capacity variant);
+- ``posttest``: 200 participants take a 30-question post-test against gunicorn with 2 workers, the
+  way the phone page does it: open the test page (which opens the attempt), save each of the 30
+  answers as the page's HTMX does, then submit with a double tap (two submits at once). Spread:
+  phones arrive evenly over the first 50 s so that all are done within 60 s; capacity: 32 phones
+  at once. p50/p95/p99 of the submits and of the answer saves, the whole burst, and a count in the
+  database proving 200 submitted attempts, 0 lost, 0 duplicated, 30 answers each and every
+  score as answered;
+- ``certificates``: bench/certificate_bench.py 500 issues 500 certificates and packs them into one
+  ZIP: seconds to issue, seconds to zip (skipped with a note while that script does not exist).
 
-Results go to bench/results/latest.{md,json} and a dated copy. No timed assertions anywhere.
+Run a subset with ``BENCH_ONLY=posttest`` (a comma list of the names above; default all). A
+partial run merges into bench/results/latest.{md,json}: rows of benchmarks not run this time are
+kept from the previous file with the date they were measured (the "measured" column), so a
+partial run never drops or silently refreshes the other rows. Only a full run writes the dated
+copy bench/results/<date>.{md,json}. No timed assertions anywhere.
 """
 
 from __future__ import annotations
@@ -17,22 +31,32 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import ROOT, free_port, record, scratch_env, write_results  # noqa: E402
+from common import BENCHMARKS, ROOT, free_port, record, scratch_env, write_results  # noqa: E402
 
 from lentera.delivery.checkin import current_code  # noqa: E402
 
 PY = sys.executable
 IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "10000"))
 CHECKIN_PEOPLE = int(os.environ.get("BENCH_CHECKIN_PEOPLE", "300"))
+POSTTEST_PEOPLE = int(os.environ.get("BENCH_POSTTEST_PEOPLE", "200"))
+POSTTEST_SPREAD = float(os.environ.get("BENCH_POSTTEST_SPREAD", "60"))
+POSTTEST_TAIL = 10.0  # the last phone arrives this long before the window closes, to finish in it
+CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "500"))
 CONCURRENCY = 32
+CSRF = "b" * 32
 
 
 def run(args: list[str], env: dict[str, str]) -> str:
@@ -52,9 +76,11 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def wait_ready(port: int, timeout: float = 30) -> None:
+def wait_ready(port: int, server: subprocess.Popen[bytes] | None = None, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise SystemExit(f"the server exited with {server.returncode}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/akun/masuk/")
@@ -65,9 +91,31 @@ def wait_ready(port: int, timeout: float = 30) -> None:
     raise SystemExit("the server did not start")
 
 
-def checkin_burst(env: dict[str, str], database: str, results: list[dict[str, Any]], *, spread: float = 0) -> None:
-    """300 check-ins: all at once (``spread`` 0, the server's capacity) or arriving evenly over ``spread`` s."""
-    setup = last_json(run([PY, "bench/checkin_setup.py", str(CHECKIN_PEOPLE)], env))
+@dataclass
+class Server:
+    port: int
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn and its workers (Linux /proc; 0 elsewhere).
+
+        Unlike latencies, this does not grow when something else on the machine takes the cores.
+        """
+        tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        total = 0.0
+        for entry in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = entry.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if entry.parent.name == str(self.pid) or fields[1] == str(self.pid):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[Server]:
+    """A real server (gunicorn, 2 sync workers) on a free port for the duration of the block."""
     port = free_port()
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "lentera.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -75,8 +123,19 @@ def checkin_burst(env: dict[str, str], database: str, results: list[dict[str, An
         env=env,
     )
     try:
-        wait_ready(port)
-        csrf = "b" * 32
+        wait_ready(port, server)
+        yield Server(port, server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def checkin_burst(env: dict[str, str], database: str, results: list[dict[str, Any]], *, spread: float = 0) -> None:
+    """300 check-ins: all at once (``spread`` 0, the server's capacity) or arriving evenly over ``spread`` s."""
+    setup = last_json(run([PY, "bench/checkin_setup.py", str(CHECKIN_PEOPLE)], env))
+    with gunicorn(env) as server:
+        port = server.port
+        csrf = CSRF
 
         def check_in(cookie: str) -> tuple[float, int]:
             code = current_code(setup["secret"], datetime.now(UTC))
@@ -109,9 +168,6 @@ def checkin_burst(env: dict[str, str], database: str, results: list[dict[str, An
         with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
             outcomes = list(pool.map(arrive, enumerate(setup["cookies"])))
         wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     latencies = [ms for ms, _status in outcomes]
     acknowledged = sum(1 for _ms, status in outcomes if status == 302)
     counts = last_json(run([PY, "bench/checkin_verify.py", str(setup["session"])], env))
@@ -199,6 +255,210 @@ def checkin_burst(env: dict[str, str], database: str, results: list[dict[str, An
     )
 
 
+@dataclass
+class Phone:
+    """What one participant's phone saw: latencies (ms) per kind of request, and what went wrong."""
+
+    page: list[float] = field(default_factory=list)
+    saves: list[float] = field(default_factory=list)
+    submits: list[float] = field(default_factory=list)
+    result: list[float] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    expected_correct: int = 0
+
+
+def http_call(
+    port: int, method: str, path: str, cookie: str, fields: list[tuple[str, str]] | None = None, *, htmx: bool = False
+) -> tuple[float, int, str, str]:
+    """One request as the browser sends it: (milliseconds, status, body, Location)."""
+    headers = {"Cookie": f"sessionid={cookie}; csrftoken={CSRF}"}
+    body = None
+    if fields is not None:
+        body = urlencode(fields)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if htmx:
+        headers.update({"HX-Request": "true", "X-CSRFToken": CSRF})
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    started = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    text = response.read().decode("utf-8", "replace")
+    ms = (time.perf_counter() - started) * 1000
+    conn.close()
+    return ms, response.status, text, response.getheader("Location") or ""
+
+
+def answer_fields(key: dict[str, Any], right: bool) -> list[tuple[str, str]]:
+    """The form the page's HTMX posts for one question: the CSRF token, the question, the choice(s) or text."""
+    fields = [("csrfmiddlewaretoken", CSRF), ("question", str(key["question"]))]
+    if key["kind"] == "short":
+        return [*fields, ("text", key["right_text"] if right else key["wrong_text"])]
+    if key["kind"] == "multiple":
+        chosen = key["correct"] if right else key["correct"][:1]
+    else:
+        chosen = key["correct"] if right else [next(c for c in key["choices"] if c not in key["correct"])]
+    return fields + [("choice", str(pk)) for pk in chosen]
+
+
+def take_posttest(port: int, setup: dict[str, Any], index: int, cookie: str) -> Phone:
+    """A phone: open the test, save the 30 answers one by one, double-tap submit, read the result."""
+    phone = Phone()
+    test = setup["test"]
+    keys = setup["key"]
+    one_per_screen = setup.get("layout") == "one"
+    ms, status, text, _where = http_call(port, "GET", f"/bank-soal/tes/{test}/", cookie)
+    phone.page.append(ms)
+    shown = text.count('name="question"')
+    if status != 200 or shown != (1 if one_per_screen else len(keys)):
+        phone.problems.append(f"page {status} with {shown} questions")
+    for number, key in enumerate(keys, start=1):
+        if one_per_screen and number > 1:
+            ms, status, _text, _where = http_call(port, "GET", f"/bank-soal/tes/{test}/?no={number}", cookie)
+            phone.page.append(ms)
+            if status != 200:
+                phone.problems.append(f"page {number} {status}")
+        right = (index + number) % 4 != 0  # three in four right, a different pattern per person
+        phone.expected_correct += right
+        ms, status, text, _where = http_call(
+            port, "POST", f"/bank-soal/tes/{test}/jawab/", cookie, answer_fields(key, right), htmx=True
+        )
+        phone.saves.append(ms)
+        if status != 200:
+            phone.problems.append(f"save {status} {text[:80]}")
+    # the double tap: the second submit leaves before the first is answered
+    taps = []
+    for _tap in range(2):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        body = urlencode([("csrfmiddlewaretoken", CSRF)])
+        headers = {
+            "Cookie": f"sessionid={cookie}; csrftoken={CSRF}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        started = time.perf_counter()
+        conn.request("POST", f"/bank-soal/tes/{test}/kumpulkan/", body=body, headers=headers)
+        taps.append((conn, started))
+    for conn, started in taps:
+        response = conn.getresponse()
+        response.read()
+        phone.submits.append((time.perf_counter() - started) * 1000)
+        where = response.getheader("Location") or ""
+        conn.close()
+        if response.status != 302 or not where.endswith(f"/tes/{test}/hasil/"):
+            phone.problems.append(f"submit {response.status} to {where}")
+    ms, status, _text, _where = http_call(port, "GET", f"/bank-soal/tes/{test}/hasil/", cookie)
+    phone.result.append(ms)
+    if status != 200:
+        phone.problems.append(f"result {status}")
+    return phone
+
+
+def posttest_burst(env: dict[str, str], database: str, results: list[dict[str, Any]], *, spread: float = 0) -> None:
+    """200 phones take the post-test: ``CONCURRENCY`` at once (``spread`` 0) or arriving within ``spread`` s."""
+    layout = os.environ.get("BENCH_POSTTEST_LAYOUT", "all")
+    setup = last_json(run([PY, "bench/posttest_setup.py", str(POSTTEST_PEOPLE), layout], env))
+    setup["layout"] = layout
+    people = list(enumerate(zip(setup["users"], setup["cookies"], strict=True)))
+    arrivals = max(0.0, spread - POSTTEST_TAIL) if spread else 0.0
+    gap = arrivals / max(1, len(people) - 1)
+    with gunicorn(env) as server:
+        port = server.port
+        cpu_before = server.cpu_seconds()
+        started = time.perf_counter()
+
+        def arrive(person: tuple[int, tuple[int, str]]) -> Phone:
+            index, (_user, cookie) = person
+            delay = started + index * gap - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            try:
+                return take_posttest(port, setup, index, cookie)
+            except OSError as error:  # a refused or dropped connection is a lost participant, not a crash
+                return Phone(problems=[f"connection: {error}"])
+
+        workers = CONCURRENCY if not spread else max(CONCURRENCY, 64)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            phones = list(pool.map(arrive, people))
+        wall = time.perf_counter() - started
+        server_cpu = server.cpu_seconds() - cpu_before
+    counts = last_json(run([PY, "bench/posttest_verify.py", str(setup["test"])], env))
+    problems = Counter(" ".join(p.split()[:2]) for phone in phones for p in phone.problems)
+    if problems:
+        print(f"  problems seen by the phones: {dict(problems)}")
+    saves = [ms for phone in phones for ms in phone.saves] or [float("nan")]
+    submits = [ms for phone in phones for ms in phone.submits] or [float("nan")]
+    pages = [ms for phone in phones for ms in phone.page] or [float("nan")]
+    requests = sum(len(p.saves) + len(p.submits) + len(p.page) + len(p.result) for p in phones) or 1
+    recorded = counts["correct"]
+    wrong_scores = sum(
+        1
+        for (user, _cookie), phone in zip(zip(setup["users"], setup["cookies"], strict=True), phones, strict=True)
+        if str(user) in recorded and recorded[str(user)] != phone.expected_correct
+    )
+    questions = len(setup["key"])
+    how = f"arriving within {spread:.0f} s" if spread else f"{CONCURRENCY} at once"
+    name = (
+        f"post-test ({POSTTEST_PEOPLE} people × {questions} answers + double-tapped submit, {how}, gunicorn 2 workers)"
+    )
+    latency_target = 1000 if spread else None  # the capacity variant is read against the whole burst
+    rows: list[tuple[str, float, str, float | None, bool]] = [
+        ("submit p50", statistics.median(submits), "ms", None, False),
+        ("submit p95", percentile(submits, 95), "ms", latency_target, False),
+        ("submit p99", percentile(submits, 99), "ms", None, False),
+        ("answer save p50", statistics.median(saves), "ms", None, False),
+        ("answer save p95", percentile(saves, 95), "ms", latency_target, False),
+        ("answer save p99", percentile(saves, 99), "ms", None, False),
+        ("test page p95", percentile(pages, 95), "ms", None, False),
+        ("whole burst", wall, "s", 60, False),
+        ("requests served", requests / wall, "requests/s", None, True),
+        ("server CPU per request", 1000 * server_cpu / requests, "ms", None, False),
+        ("acknowledged", sum(1 for phone in phones if not phone.problems), "people", POSTTEST_PEOPLE, True),
+        ("submitted attempts", counts["submitted_people"], "people", POSTTEST_PEOPLE, True),
+        ("lost", POSTTEST_PEOPLE - counts["submitted_people"], "people", 0, False),
+        ("duplicated", counts["duplicated"], "attempts", 0, False),
+        ("answers stored", counts["answers"], "answers", POSTTEST_PEOPLE * questions, True),
+        ("attempts without all answers", counts["incomplete"], "attempts", 0, False),
+        ("scores not as answered", wrong_scores, "attempts", 0, False),
+    ]
+    for metric, value, unit, target, higher in rows:
+        record(
+            results,
+            name=name,
+            database=database,
+            metric=metric,
+            value=value,
+            unit=unit,
+            target=target,
+            higher_is_better=higher,
+        )
+
+
+def certificates_bench(env: dict[str, str], database: str, results: list[dict[str, Any]]) -> None:
+    """bench/certificate_bench.py N: issue N certificates and pack them into one ZIP (contract: last line JSON)."""
+    script = ROOT / "bench" / "certificate_bench.py"
+    if not script.exists():
+        print("  bench/certificate_bench.py does not exist yet: the certificates benchmark is skipped.")
+        return
+    figures = last_json(run([PY, "bench/certificate_bench.py", str(CERTIFICATES)], env))
+    name = f"{CERTIFICATES} certificates to one ZIP"
+    rows: list[tuple[str, float, str, float | None, bool]] = [
+        ("certificates", figures["certificates"], "certificates", CERTIFICATES, True),
+        ("issue", figures["issue_seconds"], "s", None, False),
+        ("zip", figures["zip_seconds"], "s", 10, False),
+        ("zip size", figures["zip_bytes"] / 1_048_576, "MB", None, False),
+    ]
+    for metric, value, unit, target, higher in rows:
+        record(
+            results,
+            name=name,
+            database=database,
+            metric=metric,
+            value=value,
+            unit=unit,
+            target=target,
+            higher_is_better=higher,
+        )
+
+
 def import_bench(env: dict[str, str], database: str, results: list[dict[str, Any]]) -> None:
     figures = last_json(run([PY, "bench/import_bench.py", str(IMPORT_ROWS)], env))
     name = f"enrolment import ({figures['rows']:,} rows, .xlsx {figures['file_bytes'] // 1024} KB)"
@@ -248,7 +508,33 @@ def postgres_url() -> str | None:
     return f"postgresql://postgres@127.0.0.1:5432/{name}" if made.returncode == 0 else None
 
 
+def checkin_bench(env: dict[str, str], database: str, results: list[dict[str, Any]]) -> None:
+    checkin_burst(env, database, results)
+    checkin_burst(env, database, results, spread=float(os.environ.get("BENCH_CHECKIN_SPREAD", "60")))
+
+
+def posttest_bench(env: dict[str, str], database: str, results: list[dict[str, Any]]) -> None:
+    posttest_burst(env, database, results)
+    posttest_burst(env, database, results, spread=POSTTEST_SPREAD)
+
+
+def selected() -> list[str]:
+    """The benchmarks to run: BENCH_ONLY (a comma list of names) or all of them."""
+    chosen = [name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(BENCHMARKS))
+    if unknown:
+        raise SystemExit(f"BENCH_ONLY: unknown {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    return [name for name in BENCHMARKS if name in chosen] if chosen else list(BENCHMARKS)
+
+
 def main() -> None:
+    only = selected()
+    runs: dict[str, Callable[[dict[str, str], str, list[dict[str, Any]]], None]] = {
+        "import": import_bench,
+        "checkin": checkin_bench,
+        "posttest": posttest_bench,
+        "certificates": certificates_bench,
+    }
     results: list[dict[str, Any]] = []
     targets = [("sqlite", None)]
     pg = postgres_url()
@@ -256,22 +542,36 @@ def main() -> None:
         targets.append(("postgresql", pg))
     else:
         print("PostgreSQL is not reachable: only SQLite is measured.")
-    for database, url in targets:
-        print(f"== {database}")
-        env = scratch_env(url)
-        run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
-        import_bench(env, database, results)
-        checkin_burst(env, database, results)
-        checkin_burst(env, database, results, spread=float(os.environ.get("BENCH_CHECKIN_SPREAD", "60")))
-        shutil.rmtree(env["LENTERA_DATA_DIR"], ignore_errors=True)
-    if pg and not os.environ.get("BENCH_DATABASE_URL"):
-        name = pg.rsplit("/", 1)[1]
-        subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
-            check=False,
-        )
-    write_results(results)
-    print("Written to bench/results/latest.md and latest.json")
+    try:
+        for database, url in targets:
+            print(f"== {database}: {', '.join(only)}")
+            env = scratch_env(url)
+            run([PY, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+            for bench in only:
+                first = len(results)
+                runs[bench](env, database, results)
+                for row in results[first:]:
+                    row["bench"] = bench
+            shutil.rmtree(env["LENTERA_DATA_DIR"], ignore_errors=True)
+    finally:
+        if pg and not os.environ.get("BENCH_DATABASE_URL"):
+            name = pg.rsplit("/", 1)[1]
+            subprocess.run(
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-d",
+                    "postgres",
+                    "-qc",
+                    f"DROP DATABASE IF EXISTS {name}",
+                ],
+                check=False,
+            )
+    write_results(results, ran=only)
+    print("Written to bench/results/latest.md and latest.json" + ("" if only == list(BENCHMARKS) else " (merged)"))
 
 
 if __name__ == "__main__":
