@@ -140,25 +140,39 @@ def _grade(question: Question, chosen: Iterable[int], text: str) -> bool:
 def answer_save(
     *, attempt: Attempt, question: Question, chosen: Sequence[int] = (), text: str = "", now: datetime | None = None
 ) -> Answer:
-    """Keep one answer as it is given. Refused after submitting or after the time limit."""
+    """Keep one answer as it is given. Refused after submitting or after the time limit.
+
+    The check that the attempt is still open and the write happen under the attempt's lock,
+    the lock ``attempt_submit`` takes too: an answer never lands after the score was taken.
+    """
     now = now or timezone.now()
-    # checked in the database: another tab may have submitted since this object was read
-    if attempt.submitted_at is not None or Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=False).exists():
-        raise ValidationError(_("This attempt was already submitted."))
     limit = deadline(attempt)
     if limit and now > limit + GRACE:
         raise ValidationError(_("The time for this test is over."))
     if not attempt.test.items.filter(question=question).exists():
         raise ValidationError(_("This question is not part of the test."))
-    valid = {c.pk for c in question.choices.all()}
+    choices = list(question.choices.all())
+    valid = {c.pk for c in choices}
     chosen = [int(pk) for pk in chosen]
     if any(pk not in valid for pk in chosen):
         raise ValidationError(_("That option does not belong to the question."))
-    answer, _created = Answer.objects.update_or_create(
+    answer = Answer(
         attempt=attempt,
         question=question,
-        defaults={"chosen": chosen, "text": text.strip()[:500], "is_correct": _grade(question, chosen, text)},
+        chosen=chosen,
+        text=text.strip()[:500],
+        is_correct=_grade(question, chosen, text),
     )
+    with transaction.atomic():
+        if not Attempt.objects.select_for_update().filter(pk=attempt.pk, submitted_at__isnull=True).exists():
+            raise ValidationError(_("This attempt was already submitted."))
+        # one statement whether the answer is new or changed (INSERT … ON CONFLICT DO UPDATE)
+        Answer.objects.bulk_create(
+            [answer],
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=["chosen", "text", "is_correct", "saved_at"],
+        )
     return answer
 
 

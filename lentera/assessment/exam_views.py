@@ -135,7 +135,9 @@ def save_answer(request: AccessRequest, pk: int) -> HttpResponse:
     """One answer, saved as it is given (HTMX); the reply says it was kept."""
     test = exam_selectors.test_get_for_user(access=request.access, pk=pk)
     attempt = test.attempts.filter(user=request.user, submitted_at__isnull=True).order_by("-number").first()
-    question = get_object_or_404(Question, pk=request.POST.get("question"), library=test.library)
+    question = get_object_or_404(
+        Question.objects.prefetch_related("choices"), pk=request.POST.get("question"), library_id=test.library_id
+    )
     if attempt is None:
         return HttpResponse(_("This attempt was already submitted."), status=409)
     try:

@@ -116,3 +116,17 @@ def test_grant_another_attempt_needs_a_reason(coordinator: Any, participant: Any
     assert test.grants.count() == 1
     assert participant.client.get(reverse("assessment:take_test", args=[test.pk])).status_code == 200
     assert Attempt.objects.filter(user=participant.user).count() == 2
+
+
+def test_saving_an_answer_has_a_fixed_number_of_queries(
+    participant: Any, setup: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    """Each answer of every phone comes through here: the statements are counted (the two savepoints included)."""
+    test, questions = setup["test"], setup["questions"]
+    participant.client.get(reverse("assessment:take_test", args=[test.pk]))
+    url = reverse("assessment:save_answer", args=[test.pk])
+    for question in questions[:2]:  # a new answer, then another: the same count
+        right = [c.pk for c in question.choices.all() if c.is_correct]
+        with django_assert_num_queries(13):
+            assert participant.client.post(url, {"question": question.pk, "choice": right}).status_code == 200
+    assert Answer.objects.count() == 2 and all(a.is_correct for a in Answer.objects.all())
