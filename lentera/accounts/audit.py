@@ -65,6 +65,9 @@ ACTION_LABELS: dict[str, Any] = {
     "submission.update": _("Work handed in again"),
     "submission.grade": _("Grade released"),
     "submission.regrade": _("Released grade changed"),
+    "indicators.update": _("Library indicators changed"),
+    "indicators.import": _("Library indicators imported"),
+    "indicators.import_cancel": _("Library indicators not imported"),
 }
 
 
