@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "lentera.delivery",
     "lentera.assessment",
     "lentera.certificates",
+    "lentera.evaluation",
+    "lentera.impact",
     "lentera.demo",
 ]
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("lentera.delivery.urls")),
     path("bank-soal/", include("lentera.assessment.urls")),
     path("sertifikat/", include("lentera.certificates.urls")),
+    path("umpan-balik/", include("lentera.evaluation.urls")),
+    path("dampak/", include("lentera.impact.urls")),
     path("admin/", admin.site.urls),
     # Uploaded files, served by Django in development only; nginx serves them in production.
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.media, name="media"),

@@ -21,6 +21,7 @@ from lentera.assessment.assignment_selectors import assignments_to_hand_in, grad
 from lentera.assessment.exam_selectors import open_tests_for
 from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
 from lentera.delivery import selectors as delivery
+from lentera.evaluation.selectors import open_surveys_for
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -50,6 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["my_groups"] = delivery.my_groups(access=access)
         context["open_tests"] = open_tests_for(access=access)
         context["to_hand_in"] = assignments_to_hand_in(access=access)
+        context["open_feedback"] = open_surveys_for(access=access)
         context["now"] = timezone.now()
     return render(request, "dashboard/dashboard.html", context)
 

@@ -16,6 +16,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lentera.accounts.models import Membership
 from lentera.accounts.tests.factories import UserFactory
@@ -33,6 +34,10 @@ from lentera.curriculum.tests.factories import (
     SessionPlanFactory,
 )
 from lentera.delivery import services as delivery_services
+from lentera.evaluation import services as evaluation_services
+from lentera.evaluation.answering import Cleaned
+from lentera.evaluation.models import Answer as EvaluationAnswer
+from lentera.impact.services import indicator_import_preview
 
 OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, BAD_REQUEST, ADMIN_LOGIN = (
     "200",
@@ -206,6 +211,14 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
         lambda o: {"pk": o["observed"].pk, "user_pk": o["peer"].pk},
     ),
     "assessment:my_assignments": ("get", PARTICIPANT_PAGE, None),
+    "evaluation:form_list": ("get", COORDINATOR_PAGE, None),
+    "evaluation:form_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["feedback_form"].pk}),
+    "evaluation:cohort_feedback": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:answer": ("get", PARTICIPANT_PAGE, lambda o: {"pk": o["survey"].pk}),
+    "evaluation:survey_results": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["survey"].pk}),
+    "evaluation:comment_review": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["comment"].pk}),
+    "evaluation:scorecard": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["instructor_user"].pk}),
+    "evaluation:my_scorecard": ("get", row(FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "delivery:cohort_list": ("get", STAFF_PAGE, None),
     "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
     "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
@@ -276,6 +289,18 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
         row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
         lambda o: {"pk": o["certificate"].pk},
     ),
+    "impact:indicators": ("get", COORDINATOR_PAGE, None),
+    "impact:indicator_save": (
+        "post",  # no figure sent: refused; a coordinator saves into their own library, so B's gets 400 too
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, BAD_REQUEST, LOGIN),
+        lambda o: {"year": 2025, "month": 1},
+    ),
+    "impact:import_upload": ("get", COORDINATOR_PAGE, None),
+    "impact:import_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["indicator_import"].pk}),
+    "impact:import_confirm": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["indicator_import"].pk}),
+    "impact:import_cancel": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["indicator_import"].pk}),
+    "impact:indicator_template": ("get", COORDINATOR_PAGE, None),
+    "impact:indicator_export": ("get", COORDINATOR_PAGE, None),
 }
 
 # Django's admin: for the superuser only; every other persona is sent to the admin login.
@@ -376,7 +401,27 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
     peer = UserFactory()
     delivery_services.enrol(actor=None, cohort=cohort, user=peer)
     certificate = CertificateFactory(cohort=cohort, user=participant.user)
+    # a session that ended an hour ago: its feedback round is open, and the participant has answered
+    forms = evaluation_services.ready_forms_install(actor=None, library=library_a)
+    ended = timezone.now() - timedelta(hours=1)
+    recent = delivery_services.session_schedule(
+        actor=None,
+        cohort=cohort,
+        plan=plan,
+        starts_at=ended - timedelta(minutes=90),
+        ends_at=ended,
+        instructors=[instructor.user],
+    )
+    survey = next(s for s in evaluation_services.surveys_ensure(cohort=cohort) if s.session_id == recent.pk)
+    comment_item = survey.forms.get(kind="session").items.filter(kind="long_text").first()
+    evaluation_services.response_submit(
+        survey=survey, answers=[Cleaned(comment_item, text="Ruangannya panas")], user=participant.user
+    )
     return {
+        "feedback_form": forms[0],
+        "survey": survey,
+        "comment": EvaluationAnswer.objects.get(text="Ruangannya panas"),
+        "instructor_user": instructor.user,
         "certificate": certificate,
         "issue_run": IssueRun.objects.create(library=library_a, cohort=cohort, base_url="http://testserver"),
         "rubric": rubric,
@@ -401,6 +446,11 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
         "competency": CompetencyFactory(library=library_a),
         "person": participant.user,
         "membership": Membership.objects.get(user=participant.user),
+        "indicator_import": indicator_import_preview(
+            actor=None,
+            library=library_a,
+            upload=SimpleUploadedFile("indikator.csv", b"Bulan,Kunjungan\n2025-01,3500\n"),
+        ),
     }
 
 

@@ -15,6 +15,7 @@ from lentera.demo import data
 from lentera.demo.assessment import seed_assessment
 from lentera.demo.certificates import seed_certificates
 from lentera.demo.delivery import seed_delivery
+from lentera.demo.evaluation import seed_evaluation
 from lentera.demo.impact import seed_impact
 
 
@@ -165,6 +166,7 @@ def seed_demo() -> SeedReport:
     seed_delivery(report, library, coordinator, programme, competencies, participants)
     seed_assessment(report, library, coordinator, competencies)
     seed_certificates(report, library, coordinator)
+    seed_evaluation(report, library, coordinator)
     seed_impact(report, library, coordinator)
     return report
 

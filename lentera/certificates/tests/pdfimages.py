@@ -20,9 +20,11 @@ def _number(head: bytes, key: bytes) -> int:
 def pdf_images(pdf: bytes) -> list[Image.Image]:
     images = []
     for match in _STREAM.finditer(pdf):
-        head, data = match.group(1), match.group(2).strip()
+        head = match.group(1)
         if b"/Subtype /Image" not in head:
             continue
+        # exactly /Length bytes: compressed data may itself end in a byte that looks like whitespace
+        data = match.group(2)[: _number(head, b"Length")]
         if b"/ASCII85Decode" in head:
             data = base64.a85decode(data.removesuffix(b"~>"))
         if b"/FlateDecode" in head:

@@ -58,3 +58,20 @@ def richtext(value: str | None) -> SafeString:
         else:
             html.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
     return mark_safe("".join(html))  # noqa: S308 - built from escaped text only
+
+
+@register.filter
+def half(value: Any) -> float:
+    """Half a number (the neutral share sits on both sides of a diverging bar)."""
+    try:
+        return float(value) / 2
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@register.filter
+def dimension_label(value: str) -> str:
+    """The translated name of a feedback dimension."""
+    from lentera.evaluation.models import Dimension
+
+    return str(dict(Dimension.choices).get(value, value))

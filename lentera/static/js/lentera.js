@@ -38,3 +38,51 @@
     }, 1000);
   });
 })();
+/* Feedback drafts: a form with data-draft-key keeps what was typed in this browser, so a reload or a
+   dropped connection loses nothing; a page with data-clear-draft forgets it once the answer is in.
+   Its submit button is disabled after the first tap (the server records one response anyway). */
+(function () {
+  "use strict";
+  function store() { try { return window.localStorage; } catch (e) { return null; } }
+  document.addEventListener("DOMContentLoaded", function () {
+    var storage = store();
+    document.querySelectorAll("[data-clear-draft]").forEach(function (el) {
+      if (storage) { storage.removeItem(el.getAttribute("data-clear-draft")); }
+    });
+    var form = document.querySelector("form[data-draft-key]");
+    if (!form) { return; }
+    var key = form.getAttribute("data-draft-key");
+    var saved = storage && storage.getItem(key);
+    if (saved) {
+      try {
+        var values = JSON.parse(saved);
+        Object.keys(values).forEach(function (name) {
+          form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+            var wanted = values[name];
+            if (input.type === "radio" || input.type === "checkbox") {
+              input.checked = wanted.indexOf(input.value) !== -1;
+            } else if (input.type !== "hidden") {
+              input.value = wanted[0] || "";
+            }
+          });
+        });
+        var note = form.querySelector("[data-draft-note]");
+        if (note) { note.hidden = false; }
+      } catch (e) { storage.removeItem(key); }
+    }
+    function save() {
+      if (!storage) { return; }
+      var values = {};
+      new FormData(form).forEach(function (value, name) {
+        if (name === "csrfmiddlewaretoken") { return; }
+        (values[name] = values[name] || []).push(String(value));
+      });
+      storage.setItem(key, JSON.stringify(values));
+    }
+    form.addEventListener("change", save);
+    form.addEventListener("input", save);
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    });
+  });
+})();

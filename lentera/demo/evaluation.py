@@ -1,0 +1,93 @@
+"""The demo's feedback: the 2025 cohort's rounds answered (sessions and the end of the cohort), the
+2026 cohort's sessions so far, with the latest round still open for the demo participant."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from lentera.delivery.models import Cohort
+from lentera.evaluation import services
+from lentera.evaluation.answering import Cleaned
+from lentera.evaluation.models import Answer, Invitation, Survey
+from lentera.evaluation.selectors import survey_instructors, survey_items
+
+COMMENTS = [
+    "Praktik langsung di SLiMS sangat membantu.",
+    "Waktu praktiknya kurang lama.",
+    "Jaringan internet di ruang komputer sering putus.",
+    "Contoh kasusnya dekat dengan pekerjaan sehari-hari.",
+    "Materi promosi media sosial bisa langsung dipakai.",
+    "Mohon modul dibagikan sebelum sesi.",
+    "Bermain peran membuat saya lebih percaya diri melayani pemustaka.",
+]
+WEAK = "Ruang, komputer dan jaringan"  # the demo's weak item: facilities
+
+
+def _rating(rng: random.Random, centre: float) -> int:
+    return max(1, min(5, round(rng.gauss(centre, 0.8))))
+
+
+def _answers(survey: Survey, rng: random.Random, skill: float) -> list[Cleaned]:
+    general, per_instructor = survey_items(survey=survey)
+    answers = []
+    for item in general:
+        if item.kind == "likert":
+            centre = 3.0 if item.text.startswith(WEAK) else skill
+            answers.append(Cleaned(item, rating=_rating(rng, centre)))
+        elif item.kind == "single":
+            answers.append(Cleaned(item, choices=[rng.choice(item.options)]))
+        elif item.kind == "long_text" and rng.random() < 0.35:
+            answers.append(Cleaned(item, text=rng.choice(COMMENTS)))
+    for person in survey_instructors(survey=survey):
+        strength = 4.4 if person.username == "instruktur" else 3.9
+        answers += [Cleaned(i, instructor=person, rating=_rating(rng, strength)) for i in per_instructor if i.is_rating]
+    return answers
+
+
+def _answer_round(survey: Survey, rng: random.Random, *, share: float, skip: set[int]) -> int:
+    given = 0
+    for invitation in Invitation.objects.filter(survey=survey, answered=False, user__isnull=False):
+        if invitation.user_id in skip or rng.random() > share:
+            continue
+        moment = survey.opens_at + timedelta(hours=rng.uniform(0.2, 20))
+        services.response_submit(
+            survey=survey, answers=_answers(survey, rng, rng.uniform(3.7, 4.5)), user=invitation.user, now=moment
+        )
+        given += 1
+    return given
+
+
+def seed_evaluation(report: Any, library: Any, coordinator: Any) -> None:
+    rng = random.Random(2027)
+    if services.ready_forms_install(actor=coordinator, library=library):
+        report.add("feedback forms", 5)
+    now = timezone.now()
+    for cohort in Cohort.objects.filter(library=library, name__in=["Angkatan 2025", "Angkatan I 2026"]):
+        if Survey.objects.filter(cohort=cohort).exists():
+            continue
+        demo_participant = set(cohort.enrolments.filter(user__username="peserta").values_list("user_id", flat=True))
+        sessions = list(cohort.sessions.filter(ends_at__lte=now).order_by("ends_at"))
+        for session in sessions:
+            for survey in services.surveys_ensure(cohort=cohort, now=session.ends_at + timedelta(minutes=1)):
+                if survey.session_id == session.pk:
+                    still_open = survey.closes_at > now
+                    # the latest open round waits for the demo participant, who sees it on the dashboard
+                    skip = demo_participant if still_open else set()
+                    report.add("feedback responses", _answer_round(survey, rng, share=0.85, skip=skip))
+        if sessions and cohort.status == Cohort.Status.FINISHED:
+            last = sessions[-1]
+            for survey in services.surveys_ensure(cohort=cohort, now=last.ends_at + timedelta(minutes=5)):
+                if survey.kind == Survey.Kind.COHORT:
+                    report.add("feedback responses", _answer_round(survey, rng, share=0.9, skip=set()))
+        # the coordinator has reviewed the 2025 comments: all shown but one
+        if cohort.status == Cohort.Status.FINISHED:
+            comments = Answer.objects.filter(response__survey__cohort=cohort).exclude(text="")
+            comments.update(review=Answer.Review.SHOWN)
+            first = comments.order_by("id").first()
+            if first is not None:
+                services.answer_review(actor=coordinator, answer=first, show=False)
+        services.surveys_ensure(cohort=cohort, now=now)  # today's open rounds invite who attended

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    """Feedback forms (templates), their rounds for sessions and cohorts, anonymous responses, the
+    results with their anonymity floor, instructor scorecards, the Kirkpatrick report and the
+    improvement actions that reach the next cohort."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "lentera.evaluation"
+    verbose_name = _("Evaluation")

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lentera.evaluation.models import ImprovementAction
+from lentera.lib.forms import StyledFormMixin
+
+
+class ImprovementActionForm(StyledFormMixin, forms.Form):
+    what = forms.CharField(label=_("what will change"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("who"), max_length=150)
+    due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("status"), choices=ImprovementAction.Status.choices, initial="open")

@@ -1,0 +1,145 @@
+"""The feedback pages for each role: answering on a phone, results, comment review, scorecards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lentera.accounts.models import Role
+from lentera.accounts.tests.factories import MembershipFactory, UserFactory
+from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, ScheduledSessionFactory
+from lentera.evaluation import services
+from lentera.evaluation.models import Answer, Response
+from lentera.evaluation.selectors import survey_items
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(participant: Any, instructor: Any) -> Any:
+    cohort = CohortFactory(programme__library=participant.library)
+    services.ready_forms_install(actor=None, library=cohort.library)
+    EnrolmentFactory(cohort=cohort, user=participant.user)
+    now = timezone.now()
+    session = ScheduledSessionFactory(
+        cohort=cohort,
+        starts_at=now - timedelta(hours=2),
+        ends_at=now - timedelta(minutes=5),
+        instructors=[instructor.user],
+    )
+    (survey,) = [s for s in services.surveys_ensure(cohort=cohort) if s.session_id == session.pk]
+    return survey
+
+
+def _form(survey: Any, rating: str = "4") -> dict[str, str]:
+    general, per_instructor = survey_items(survey=survey)
+    data = {f"i{i.pk}": rating for i in general if i.kind == "likert"}
+    for person in survey.session.instructors.all():
+        data |= {f"i{i.pk}-u{person.pk}": "5" for i in per_instructor if i.kind == "likert"}
+    data[f"i{[i for i in general if i.kind == 'long_text'][0].pk}"] = "Praktiknya kurang lama"
+    return data
+
+
+def test_the_participant_sees_the_form_on_the_dashboard_and_answers_once(participant: Any, round_: Any) -> None:
+    dashboard = participant.client.get(reverse("dashboard")).content.decode()
+    url = reverse("evaluation:answer", args=[round_.pk])
+    assert url in dashboard
+    page = participant.client.get(url).content.decode()
+    assert 'data-draft-key="feedback-' in page and "Instructor A" in page  # the instructor block
+    for _tap in range(2):  # a double tap
+        assert participant.client.post(url, _form(round_)).status_code == 302
+    assert Response.objects.count() == 1
+    assert "data-clear-draft" in participant.client.get(url).content.decode()  # the thank-you page
+    assert url not in participant.client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_bad_answer_comes_back_with_what_was_typed(participant: Any, round_: Any) -> None:
+    data = _form(round_)
+    key = next(k for k in data if data[k] == "4")
+    data[key] = "9"
+    response = participant.client.post(reverse("evaluation:answer", args=[round_.pk]), data)
+    assert response.status_code == 400 and not Response.objects.exists()
+    assert "Praktiknya kurang lama" in response.content.decode()
+
+
+def test_someone_not_invited_gets_404(round_: Any, library_a: Any) -> None:
+    outsider = UserFactory()
+    MembershipFactory(user=outsider, library=library_a, role=Role.PARTICIPANT)
+    client = Client()
+    client.force_login(outsider)
+    assert client.get(reverse("evaluation:answer", args=[round_.pk])).status_code == 404
+
+
+def test_results_for_the_coordinator_and_the_sessions_instructor(
+    coordinator: Any, instructor: Any, participant: Any, round_: Any
+) -> None:
+    participant.client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
+    url = reverse("evaluation:survey_results", args=[round_.pk])
+    mine = coordinator.client.get(url).content.decode()
+    assert "Praktiknya kurang lama" in mine and "likert-bar" in mine
+    theirs = instructor.client.get(url).content.decode()
+    assert "Praktiknya kurang lama" not in theirs and "likert-bar" not in theirs  # 1 response < floor 5
+
+
+def test_an_instructor_of_another_session_cannot_read_the_results(round_: Any, library_a: Any) -> None:
+    other = UserFactory()
+    MembershipFactory(user=other, library=library_a, role=Role.INSTRUCTOR)
+    client = Client()
+    client.force_login(other)
+    assert client.get(reverse("evaluation:survey_results", args=[round_.pk])).status_code == 403
+
+
+def test_the_coordinator_hides_a_comment_with_htmx(coordinator: Any, participant: Any, round_: Any) -> None:
+    participant.client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
+    comment = Answer.objects.exclude(text="").get()
+    fragment = coordinator.client.post(
+        reverse("evaluation:comment_review", args=[comment.pk]), {"show": "0"}, headers={"HX-Request": "true"}
+    )
+    comment.refresh_from_db()
+    assert fragment.status_code == 200 and comment.review == "hidden" and "<html" not in fragment.content.decode()
+
+
+def test_another_librarys_coordinator_gets_404(coordinator_b: Any, round_: Any) -> None:
+    assert coordinator_b.client.get(reverse("evaluation:survey_results", args=[round_.pk])).status_code == 404
+    assert coordinator_b.client.get(reverse("evaluation:cohort_feedback", args=[round_.cohort_id])).status_code == 404
+
+
+def test_an_instructor_sees_their_own_scorecard_and_not_anothers(instructor: Any, library_a: Any) -> None:
+    other = UserFactory()
+    MembershipFactory(user=other, library=library_a, role=Role.INSTRUCTOR)
+    assert instructor.client.get(reverse("evaluation:scorecard", args=[instructor.user.pk])).status_code == 200
+    assert instructor.client.get(reverse("evaluation:scorecard", args=[other.pk])).status_code == 403
+    assert instructor.client.get(reverse("evaluation:my_scorecard")).status_code == 302
+
+
+def test_the_results_page_has_a_fixed_number_of_queries(coordinator: Any, round_: Any) -> None:
+    url = reverse("evaluation:survey_results", args=[round_.pk])
+    coordinator.client.get(url)
+    people = [EnrolmentFactory(cohort=round_.cohort).user for _ in range(6)]
+    services.surveys_ensure(cohort=round_.cohort)
+    with CaptureQueriesContext(connection) as few:
+        coordinator.client.get(url)
+    for person in people:
+        client = Client()
+        client.force_login(person)
+        MembershipFactory(user=person, library=round_.library, role=Role.PARTICIPANT)
+        client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
+    with CaptureQueriesContext(connection) as many:
+        response = coordinator.client.get(url)
+    assert response.status_code == 200 and Response.objects.count() == 6
+    assert len(many) == len(few) == 10
+
+
+def test_ready_forms_install_once(coordinator: Any) -> None:
+    url = reverse("evaluation:form_list")
+    coordinator.client.post(url)
+    coordinator.client.post(url)
+    page = coordinator.client.get(url).content.decode()
+    assert page.count("Umpan balik akhir sesi") == 1

@@ -1,0 +1,191 @@
+"""Pages of the evaluation: forms, rounds per cohort, answering, results, comments, scorecards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lentera.accounts.access import AccessRequest, role_required
+from lentera.accounts.models import Role, User
+from lentera.delivery.selectors import cohort_get_for_user
+from lentera.evaluation import selectors, services
+from lentera.evaluation.answering import field_name, read_answers
+from lentera.evaluation.likert import SCALE
+from lentera.evaluation.models import Answer, FeedbackForm, Survey
+from lentera.lib.tenancy import scoped
+
+LIKERT = [
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neutral")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
+]
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def form_list(request: AccessRequest) -> HttpResponse:
+    library = request.access.current_library
+    if request.method == "POST":
+        made = services.ready_forms_install(actor=request.user, library=library)
+        messages.success(request, _("%(n)s ready-made forms were added.") % {"n": len(made)})
+        return redirect("evaluation:form_list")
+    forms = selectors.forms_for_user(access=request.access).prefetch_related("items")
+    return render(request, "evaluation/form_list.html", {"forms": forms})
+
+
+@role_required(Role.COORDINATOR)
+def form_detail(request: AccessRequest, pk: int) -> HttpResponse:
+    form = selectors.form_get_for_user(access=request.access, pk=pk)
+    items = form.items.select_related("section")
+    return render(request, "evaluation/form_detail.html", {"form": form, "items": items, "likert": LIKERT})
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def cohort_feedback(request: AccessRequest, pk: int) -> HttpResponse:
+    """The cohort's feedback rounds (opened as sessions end), their response rates, and anonymity."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    if request.method == "POST":
+        try:
+            services.cohort_anonymity_set(
+                actor=request.user, cohort=cohort, is_anonymous=request.POST.get("anonymous") == "1"
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("evaluation:cohort_feedback", pk=cohort.pk)
+    services.surveys_ensure(cohort=cohort)
+    return render(
+        request,
+        "evaluation/cohort_feedback.html",
+        {
+            "cohort": cohort,
+            "surveys": selectors.cohort_surveys(cohort=cohort),
+            "feedback": services.cohort_feedback_for(cohort),
+            "has_forms": scoped(FeedbackForm, cohort.library).exists(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _answer_page(
+    request: AccessRequest, survey: Survey, data: Any, problems: dict[str, str], status: int
+) -> HttpResponse:
+    general, per_instructor = selectors.survey_items(survey=survey)
+    instructors = selectors.survey_instructors(survey=survey)
+
+    def fields(items: list[Any], person: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": item,
+                "name": field_name(item, person),
+                "values": data.getlist(field_name(item, person)) if data is not None else [],
+                "problem": problems.get(field_name(item, person), ""),
+            }
+            for item in items
+        ]
+
+    return render(
+        request,
+        "evaluation/answer.html",
+        {
+            "survey": survey,
+            "general": fields(general, None),
+            "blocks": [(person, fields(per_instructor, person)) for person in instructors],
+            "likert": LIKERT,
+            "problems": problems,
+        },
+        status=status,
+    )
+
+
+@role_required(Role.PARTICIPANT)
+@require_http_methods(["GET", "POST"])
+def answer(request: AccessRequest, pk: int) -> HttpResponse:
+    """A participant answers a round on a phone; answered once, whatever the taps and retries."""
+    survey, invitation = selectors.survey_to_answer(access=request.access, pk=pk)
+    now = timezone.now()
+    if invitation.answered:  # a second tap or a retry lands on the same thank-you page
+        if request.method == "POST":
+            return redirect("evaluation:answer", pk=survey.pk)
+        return render(request, "evaluation/thanks.html", {"survey": survey})
+    if not (survey.opens_at <= now < survey.closes_at):
+        return render(request, "evaluation/closed.html", {"survey": survey}, status=410)
+    if request.method == "POST":
+        general, per_instructor = selectors.survey_items(survey=survey)
+        cleaned, problems = read_answers(
+            request.POST,
+            items=general,
+            instructor_items=per_instructor,
+            instructors=selectors.survey_instructors(survey=survey),
+        )
+        if not problems:
+            try:
+                services.response_submit(survey=survey, answers=cleaned, user=request.user, now=now)
+            except services.AlreadyAnswered:
+                pass  # a double tap or a retry: the first one counted
+            except ValidationError as error:
+                problems = {"": " ".join(error.messages)}
+            else:
+                messages.success(request, _("Thank you: your answers were recorded."))
+            if not problems:
+                return redirect("evaluation:answer", pk=survey.pk)
+        return _answer_page(request, survey, request.POST, problems, 400)
+    return _answer_page(request, survey, None, {}, 200)
+
+
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def survey_results(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
+    survey = selectors.survey_get_for_user(access=access, pk=pk)
+    results = selectors.survey_results(
+        survey=survey,
+        floor=access.current_library.anonymity_floor,
+        instructor=request.user,
+        coordinator=access.is_coordinator,
+    )
+    return render(
+        request,
+        "evaluation/results.html",
+        {"results": results, "survey": survey, "scale": SCALE, "likert": dict(LIKERT)},
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def comment_review(request: AccessRequest, pk: int) -> HttpResponse:
+    answer = get_object_or_404(
+        Answer.objects.select_related("response__survey"), pk=pk, response__survey__library=request.access.library
+    )
+    services.answer_review(actor=request.user, answer=answer, show=request.POST.get("show") == "1")
+    if request.htmx:
+        return render(request, "evaluation/results.html#comment", {"answer": answer, "coordinator": True})
+    return redirect("evaluation:survey_results", pk=answer.response.survey_id)
+
+
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def scorecard(request: AccessRequest, pk: int) -> HttpResponse:
+    """An instructor's ratings over time: their own only; the coordinator sees everyone's."""
+    access = request.access
+    person = get_object_or_404(User, pk=pk, memberships__library=access.library, memberships__role=Role.INSTRUCTOR)
+    if not access.is_coordinator and person.pk != request.user.pk:
+        raise PermissionDenied
+    points = selectors.instructor_scorecard(
+        library=access.current_library, instructor=person, floor=access.current_library.anonymity_floor
+    )
+    return render(request, "evaluation/scorecard.html", {"person": person, "points": points})
+
+
+@role_required(Role.INSTRUCTOR)
+def my_scorecard(request: AccessRequest) -> HttpResponse:
+    return redirect("evaluation:scorecard", pk=request.user.pk)
