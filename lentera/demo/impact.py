@@ -21,28 +21,28 @@ from lentera.lib.tenancy import scoped
 FIRST_MONTH = date(2025, 1, 1)
 COHORT_MONTH = date(2025, 8, 1)  # Angkatan 2025 trained in August 2025
 # Visits relative to an ordinary month: Ramadan and Lebaran, the school holidays.
-SEASON = {1: 1.0, 2: 1.02, 3: 0.9, 4: 0.92, 5: 1.03, 6: 0.86, 7: 0.84, 8: 1.02, 9: 1.05, 10: 1.06, 11: 1.04, 12: 0.86}
-SEASON_2026 = {2: 0.95, 3: 0.86, 4: 0.97}  # Ramadan from mid-February, Lebaran on 20 March 2026
+SEASON = {1: 1.0, 2: 1.0, 3: 0.95, 4: 0.97, 5: 1.01, 6: 0.95, 7: 0.94, 8: 1.0, 9: 1.01, 10: 1.02, 11: 1.01, 12: 0.94}
+SEASON_2026 = {2: 0.97, 3: 0.94, 4: 1.0}  # Ramadan from mid-February, Lebaran on 20 March 2026
 HOLIDAY_MONTHS = {6, 7, 12}  # more children's events in the school holidays
 
 
 def _rise(month: date) -> float:
-    """The uplift after the training: ramps up over three months to about 8-10 %."""
+    """The uplift after the training: 3 % in the first month after it, 6 % from the third on."""
     if month <= COHORT_MONTH:
         return 1.0
     after = (month.year - COHORT_MONTH.year) * 12 + month.month - COHORT_MONTH.month
-    return 1.0 + min(after, 3) * 0.03
+    return {1: 1.03, 2: 1.05}.get(after, 1.06)
 
 
 def figures(month: date, rng: random.Random) -> dict[str, int | None]:
     season = SEASON_2026.get(month.month, SEASON[month.month]) if month.year == 2026 else SEASON[month.month]
     rise = _rise(month)
 
-    def noisy(value: float, spread: float = 0.03) -> float:
+    def noisy(value: float, spread: float = 0.02) -> float:
         return value * rng.uniform(1 - spread, 1 + spread)
 
     visits = round(noisy(3850 * season * rise))
-    loans = round(noisy(visits * 0.52, 0.04))
+    loans = round(noisy(visits * 0.52, 0.015))
     events = max(4, min(10, round(noisy(6.5 if month.month in HOLIDAY_MONTHS else 5.5, 0.2) * (rise**2))))
     attendance = max(150, min(400, round(events * noisy(36, 0.1))))
     return {

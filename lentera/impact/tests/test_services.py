@@ -152,7 +152,13 @@ class TestImport:
 
     def test_excel_dates_and_numbers(self, coordinator: Any) -> None:
         upload = xlsx_upload(
-            [["Bulan", "Kunjungan"], [datetime(2025, 5, 1), 4100.0], ["2025-06", 3900], [None, None], ["2025-07", "3.800"]]
+            [
+                ["Bulan", "Kunjungan"],
+                [datetime(2025, 5, 1), 4100.0],  # noqa: DTZ001 - an Excel date has no time zone
+                ["2025-06", 3900],
+                [None, None],
+                ["2025-07", "3.800"],
+            ]
         )
         preview = services.indicator_import_preview(actor=coordinator.user, library=coordinator.library, upload=upload)
         assert [(r["line"], r["month"], r["data"]) for r in preview.rows] == [
