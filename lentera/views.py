@@ -21,7 +21,7 @@ from lentera.assessment.assignment_selectors import assignments_to_hand_in, grad
 from lentera.assessment.exam_selectors import open_tests_for
 from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
 from lentera.delivery import selectors as delivery
-from lentera.evaluation.selectors import open_surveys_for
+from lentera.evaluation.selectors import open_actions, open_surveys_for
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -41,6 +41,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["role_counts"] = library_role_counts(library=access.library)
         context["competency_count"] = competencies_for_user(access=access).count()
         context["cohorts"] = list(delivery.cohorts_for_user(access=access))
+    if access.is_coordinator:
+        context["open_actions"] = open_actions(access=access)
+        context["today"] = timezone.localdate()
     if access.is_coordinator or access.is_instructor:
         context["to_grade"] = grading_queue(access=access)
     if access.is_instructor or access.is_participant:

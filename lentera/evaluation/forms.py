@@ -12,3 +12,15 @@ class ImprovementActionForm(StyledFormMixin, forms.Form):
     owner = forms.CharField(label=_("who"), max_length=150)
     due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("status"), choices=ImprovementAction.Status.choices, initial="open")
+
+
+class PhillipsForm(StyledFormMixin, forms.Form):
+    costs = forms.DecimalField(
+        label=_("programme costs (Rp)"), min_value=0, max_digits=14, decimal_places=0, required=False
+    )
+    benefits = forms.DecimalField(
+        label=_("monetised benefits (Rp)"), min_value=0, max_digits=14, decimal_places=0, required=False
+    )
+    note = forms.CharField(
+        label=_("how the benefits were estimated"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -238,3 +238,15 @@ def instructor_scorecard(*, library: Any, instructor: Any, floor: int) -> list[S
         if survey.n_responses >= floor:
             points.append(ScorePoint(survey, stats))
     return points
+
+
+def open_actions(*, access: Any, limit: int = 5) -> list[Any]:
+    """The library's improvement actions not yet done, soonest due first (one query)."""
+    from lentera.evaluation.models import ImprovementAction
+
+    return list(
+        scoped(ImprovementAction, access.current_library)
+        .exclude(status=ImprovementAction.Status.DONE)
+        .select_related("cohort")
+        .order_by("due_on")[:limit]
+    )

@@ -282,3 +282,21 @@ def improvement_action_save(
         changes={"status": [None if creating else before, action.status]},
     )
     return action
+
+
+@transaction.atomic
+def phillips_save(*, actor: Any, cohort: Any, costs: Any, benefits: Any, note: str = "") -> CohortFeedback:
+    """The optional Phillips inputs of a cohort (costs and monetised benefits, in rupiah)."""
+    feedback = cohort_feedback_for(cohort)
+    before = [str(feedback.costs), str(feedback.benefits)]
+    feedback.costs, feedback.benefits, feedback.benefits_note = costs, benefits, note.strip()
+    feedback.full_clean()
+    feedback.save()
+    audit_record(
+        actor=actor,
+        library=cohort.library,
+        action="feedback.phillips",
+        obj=cohort,
+        changes={"costs": [before[0], str(costs)], "benefits": [before[1], str(benefits)]},
+    )
+    return feedback

@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,8 +19,10 @@ from lentera.accounts.models import Role, User
 from lentera.delivery.selectors import cohort_get_for_user
 from lentera.evaluation import selectors, services
 from lentera.evaluation.answering import field_name, read_answers
+from lentera.evaluation.forms import ImprovementActionForm, PhillipsForm
 from lentera.evaluation.likert import SCALE
-from lentera.evaluation.models import Answer, FeedbackForm, Survey
+from lentera.evaluation.models import Answer, Dimension, FeedbackForm, FormItem, ImprovementAction, Survey
+from lentera.evaluation.report import cohort_report as cohort_report_of
 from lentera.lib.tenancy import scoped
 
 LIKERT = [
@@ -189,3 +193,137 @@ def scorecard(request: AccessRequest, pk: int) -> HttpResponse:
 @role_required(Role.INSTRUCTOR)
 def my_scorecard(request: AccessRequest) -> HttpResponse:
     return redirect("evaluation:scorecard", pk=request.user.pk)
+
+
+def _report_charts(report: Any) -> dict[str, Any]:
+    """The report's charts as plain data for Chart.js (and the same figures feed the PDF)."""
+    reaction = report.reaction
+    dims = list(reaction.dimensions.items())
+    charts: dict[str, Any] = {
+        "chart-l1": {
+            "type": "bar",
+            "labels": [str(dict(Dimension.choices).get(d, d)) for d, _s in dims],
+            "datasets": [{"label": _("Top-2-box (%)"), "data": [round(s.top2 or 0, 1) for _d, s in dims]}],
+            "max": 100,
+        }
+    }
+    gains = report.learning.competencies
+    if gains:
+        charts["chart-l2"] = {
+            "type": "bar",
+            "labels": [g.competency.title[:40] for g in gains],
+            "datasets": [
+                {"label": _("Pre-test (%)"), "data": [round(g.pre_mean or 0, 1) for g in gains]},
+                {"label": _("Post-test (%)"), "data": [round(g.post_mean or 0, 1) for g in gains]},
+            ],
+            "max": 100,
+        }
+    results = report.results
+    if any(any(v is not None for v in monthly) for _n, _l, _f, monthly in results.indicators):
+        charts["chart-l4"] = {
+            "type": "line",
+            "labels": [date_format(m, "M Y") for m in results.months],
+            "datasets": [
+                {"label": str(label), "data": monthly}
+                for name, label, _figures, monthly in results.indicators
+                if name in ("visits", "loans")
+            ],
+        }
+    return charts
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def cohort_report(request: AccessRequest, pk: int) -> HttpResponse:
+    """The Kirkpatrick report of a cohort on one page: L1–L4, ROI and the improvement actions."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    if request.method == "POST":
+        form = PhillipsForm(request.POST)
+        if form.is_valid():
+            services.phillips_save(actor=request.user, cohort=cohort, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+            return redirect("evaluation:cohort_report", pk=cohort.pk)
+    report = cohort_report_of(cohort=cohort)
+    feedback = report.feedback
+    return render(
+        request,
+        "evaluation/report.html",
+        {
+            "report": report,
+            "cohort": cohort,
+            "charts": _report_charts(report),
+            "phillips": PhillipsForm(
+                request.POST or None,
+                initial={"costs": feedback.costs, "benefits": feedback.benefits, "note": feedback.benefits_note},
+            ),
+            "action_form": ImprovementActionForm(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(Role.COORDINATOR)
+def cohort_report_pdf(request: AccessRequest, pk: int) -> HttpResponse:
+    from lentera.evaluation.report_pdf import report_pdf
+    from lentera.lib.downloads import download
+
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    report = cohort_report_of(cohort=cohort)
+    return download(report_pdf(report), filename=f"laporan-evaluasi-{cohort.pk}.pdf", content_type="application/pdf")
+
+
+@role_required(Role.COORDINATOR)
+def cohort_responses_xlsx(request: AccessRequest, pk: int) -> HttpResponse:
+    from lentera.evaluation.exports import responses_workbook
+    from lentera.lib.downloads import download
+
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    return download(
+        responses_workbook(cohort=cohort),
+        filename=f"umpan-balik-{cohort.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def action_create(request: AccessRequest, pk: int) -> HttpResponse:
+    """An improvement action from a weak result of the cohort's report."""
+    cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
+    form = ImprovementActionForm(request.POST)
+    item = FormItem.objects.filter(pk=request.POST.get("item"), form__library=cohort.library).first()
+    if form.is_valid():
+        baseline = request.POST.get("baseline")
+        try:
+            services.improvement_action_save(
+                actor=request.user,
+                cohort=cohort,
+                item=item,
+                baseline_top2=float(baseline) if baseline else None,
+                **form.cleaned_data,
+            )
+        except (ValidationError, ValueError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("The improvement action was added."))
+    else:
+        messages.error(request, _("Say what will change, who does it and by when."))
+    return redirect(reverse("evaluation:cohort_report", args=[cohort.pk]) + "#actions")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def action_status(request: AccessRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(ImprovementAction, pk=pk, library=request.access.library)
+    status = request.POST.get("status", "")
+    if status in ImprovementAction.Status.values:
+        services.improvement_action_save(
+            actor=request.user,
+            cohort=action.cohort,
+            action=action,
+            what=action.what,
+            owner=action.owner,
+            due_on=action.due_on,
+            status=status,
+        )
+    return redirect(request.POST.get("next") or reverse("evaluation:cohort_report", args=[action.cohort_id]))

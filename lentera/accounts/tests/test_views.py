@@ -292,7 +292,7 @@ class TestErrorPages:
 
 class TestDashboardQueries:
     @pytest.mark.parametrize(
-        ("username", "queries"), [("koordinator", 8), ("instruktur", 8), ("peserta", 16), ("mitra", 3)]
+        ("username", "queries"), [("koordinator", 9), ("instruktur", 8), ("peserta", 16), ("mitra", 3)]
     )
     def test_each_role_has_a_fixed_number_of_queries(
         self, username: str, queries: int, django_assert_num_queries: Any

@@ -1,0 +1,270 @@
+"""The Kirkpatrick report of a cohort (reads only): L1 reaction, L2 learning, L3 behaviour,
+L4 results, the Phillips ROI and the improvement actions. A fixed number of queries whatever
+the number of responses: every figure comes from grouped counts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q
+
+from lentera.evaluation.kirkpatrick import BeforeAfter, before_after, roi_percent, window
+from lentera.evaluation.likert import ItemStats, item_stats, pooled, response_rate
+from lentera.evaluation.models import (
+    Answer,
+    CohortFeedback,
+    Dimension,
+    FormItem,
+    ImprovementAction,
+    Invitation,
+    Response,
+    Survey,
+)
+from lentera.evaluation.services import settings_for
+
+Counts = dict[int, int]
+
+
+def _rating_counts(surveys: Any, *, role: str | None = None) -> dict[int, Counts]:
+    """Per item, its ratings' counts over the given rounds (one query)."""
+    answers = Answer.objects.filter(response__survey__in=surveys, rating__isnull=False)
+    if role:
+        answers = answers.filter(response__role=role)
+    counts: dict[int, Counts] = defaultdict(dict)
+    for item_id, rating, n in answers.values_list("item_id", "rating").annotate(n=Count("id")).order_by():
+        counts[item_id][rating] = counts[item_id].get(rating, 0) + n
+    return counts
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item: FormItem
+    stats: ItemStats
+    earlier: ItemStats | None = None  # the same item in the programme's earlier cohorts
+    weak: bool = False
+
+
+@dataclass(frozen=True)
+class Reaction:
+    responses: int
+    invited: int
+    rate: float | None
+    dimensions: dict[str, ItemStats]
+    items: list[ItemLine]
+    earlier_cohorts: list[Any]
+
+
+@dataclass(frozen=True)
+class CompetencyGain:
+    competency: Any
+    gain: Any  # assessment.gain.ClassGain (who scored 100 before is left out of ⟨g⟩, as the formula says)
+    pre_mean: float | None  # everyone who took the pre-test, for the chart
+    post_mean: float | None
+
+
+@dataclass(frozen=True)
+class Learning:
+    gain: Any  # ClassGain of the whole test
+    competencies: list[CompetencyGain]
+    assignments: list[tuple[Any, float | None, int]]  # assignment, mean score %, judged
+    confidence: list[ItemLine]
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    survey: Survey | None
+    participants: list[ItemLine]
+    supervisors: list[ItemLine]
+    participant_responses: int
+    supervisor_responses: int
+
+
+@dataclass(frozen=True)
+class Results:
+    before: list[date]
+    after: list[date]
+    indicators: list[tuple[str, str, BeforeAfter, list[int | None]]]  # field, label, figures, 13+ monthly values
+    months: list[date]
+
+
+@dataclass
+class CohortReport:
+    cohort: Any
+    reaction: Reaction
+    learning: Learning
+    behaviour: Behaviour
+    results: Results
+    feedback: CohortFeedback
+    roi: float | None
+    actions: list[tuple[ImprovementAction, ItemStats | None]] = field(default_factory=list)
+    threshold: int = 60
+
+
+def _earlier_cohorts(cohort: Any) -> list[Any]:
+    from lentera.delivery.models import Cohort
+
+    return list(
+        Cohort.objects.filter(
+            library_id=cohort.library_id,
+            programme__title=cohort.programme.title,
+            starts_on__lt=cohort.starts_on,
+        ).order_by("-starts_on")[:3]
+    )
+
+
+def _reaction(cohort: Any, threshold: int) -> Reaction:
+    surveys = Survey.objects.filter(cohort=cohort, kind__in=[Survey.Kind.SESSION, Survey.Kind.COHORT])
+    totals = surveys.aggregate(
+        responses=Count("responses", distinct=True),
+        invited=Count("invitations", filter=Q(invitations__role=Invitation.Role.PARTICIPANT), distinct=True),
+    )
+    counts = _rating_counts(surveys)
+    earlier = _earlier_cohorts(cohort)
+    earlier_counts = (
+        _rating_counts(Survey.objects.filter(cohort__in=earlier, kind__in=[Survey.Kind.SESSION, Survey.Kind.COHORT]))
+        if earlier
+        else {}
+    )
+    items = {i.pk: i for i in FormItem.objects.filter(pk__in=set(counts) | set(earlier_counts)).select_related("form")}
+    lines = []
+    for item_id in sorted(counts, key=lambda pk: (items[pk].form.kind, items[pk].order, pk)):
+        stats = item_stats(counts[item_id])
+        before = item_stats(earlier_counts[item_id]) if item_id in earlier_counts else None
+        weak = stats.top2 is not None and stats.top2 < threshold
+        lines.append(ItemLine(items[item_id], stats, before, weak))
+    dimensions = {}
+    for value, _label in Dimension.choices:
+        chosen = [line.stats for line in lines if line.item.dimension == value]
+        if chosen:
+            dimensions[value] = pooled(chosen)
+    return Reaction(
+        totals["responses"],
+        totals["invited"],
+        response_rate(totals["responses"], totals["invited"]),
+        dimensions,
+        lines,
+        earlier,
+    )
+
+
+def _learning(cohort: Any, reaction: Reaction) -> Learning:
+    from lentera.assessment.assignment_selectors import assignment_roster
+    from lentera.assessment.exam_selectors import cohort_results
+    from lentera.assessment.gain import class_gain
+    from lentera.assessment.models import Answer as TestAnswer
+    from lentera.assessment.models import Assignment, Attempt, CohortTest, CohortTestItem, Question
+    from lentera.curriculum.models import Competency
+
+    results = cohort_results(cohort=cohort)
+    # per competency: each participant's share right on the questions of that competency, before and after
+    per: dict[str, dict[int, dict[int, list[bool]]]] = {"pre": defaultdict(dict), "post": defaultdict(dict)}
+    tests = {t.kind: t for t in CohortTest.objects.filter(cohort=cohort)}
+    last: dict[int, tuple[str, int]] = {}
+    for attempt_id, kind, user_id in (
+        Attempt.objects.filter(test__cohort=cohort, submitted_at__isnull=False)
+        .order_by("number")
+        .values_list("pk", "test__kind", "user_id")
+    ):
+        last[attempt_id] = (kind, user_id)
+    keep = {(kind, user): attempt for attempt, (kind, user) in last.items()}
+    wanted = set(keep.values())
+    tags: dict[int, list[int]] = defaultdict(list)
+    if tests:
+        question_ids = list(
+            CohortTestItem.objects.filter(test__in=tests.values()).values_list("question_id", flat=True)
+        )
+        for question_id, competency_id in Question.competencies.through.objects.filter(
+            question_id__in=question_ids
+        ).values_list("question_id", "competency_id"):
+            tags[question_id].append(competency_id)
+    for attempt_id, question_id, ok in TestAnswer.objects.filter(attempt_id__in=wanted).values_list(
+        "attempt_id", "question_id", "is_correct"
+    ):
+        kind, user_id = last[attempt_id]
+        for competency_id in tags.get(question_id, []):
+            per[kind][competency_id].setdefault(user_id, []).append(ok)
+    competencies = {c.pk: c for c in Competency.objects.filter(pk__in=set(per["pre"]) | set(per["post"]))}
+    gains = []
+    for competency_id, competency in sorted(competencies.items(), key=lambda pair: (pair[1].code, pair[1].title)):
+        pre = {u: 100 * sum(v) / len(v) for u, v in per["pre"].get(competency_id, {}).items()}
+        post = {u: 100 * sum(v) / len(v) for u, v in per["post"].get(competency_id, {}).items()}
+        gains.append(
+            CompetencyGain(
+                competency,
+                class_gain(pre, post),
+                sum(pre.values()) / len(pre) if pre else None,
+                sum(post.values()) / len(post) if post else None,
+            )
+        )
+    assignments = []
+    for assignment in Assignment.objects.filter(session__cohort=cohort).order_by("session__starts_at"):
+        judged = [row.percent for row in assignment_roster(assignment=assignment) if row.percent is not None]
+        mean = sum(judged) / len(judged) if judged else None
+        assignments.append((assignment, mean, len(judged)))
+    confidence = [line for line in reaction.items if line.item.dimension == Dimension.APPLICATION]
+    return Learning(results.gain, gains, assignments, confidence)
+
+
+def _behaviour(cohort: Any) -> Behaviour:
+    survey = Survey.objects.filter(cohort=cohort, kind=Survey.Kind.FOLLOW_UP).first()
+    if survey is None:
+        return Behaviour(None, [], [], 0, 0)
+    roles = dict(Response.objects.filter(survey=survey).values_list("role").annotate(n=Count("id")).order_by())
+    lines: dict[str, list[ItemLine]] = {}
+    for role in (Invitation.Role.PARTICIPANT, Invitation.Role.SUPERVISOR):
+        counts = _rating_counts([survey], role=role)
+        items = {i.pk: i for i in FormItem.objects.filter(pk__in=counts)}
+        lines[role] = [
+            ItemLine(items[pk], item_stats(counts[pk])) for pk in sorted(counts, key=lambda pk: (items[pk].order, pk))
+        ]
+    return Behaviour(
+        survey,
+        lines[Invitation.Role.PARTICIPANT],
+        lines[Invitation.Role.SUPERVISOR],
+        roles.get(Invitation.Role.PARTICIPANT, 0),
+        roles.get(Invitation.Role.SUPERVISOR, 0),
+    )
+
+
+def _results(cohort: Any) -> Results:
+    from lentera.impact.selectors import indicator_fields, indicators_for_months
+
+    before, after = window(cohort.starts_on, cohort.ends_on)
+    months = sorted(set(before) | set(after))
+    figures = indicators_for_months(library=cohort.library, months=months)
+    indicators = []
+    for name, label in indicator_fields().items():
+        values = figures.get(name, {})
+        monthly = [values.get(m) for m in months]
+        indicators.append((name, label, before_after({m: float(v) for m, v in values.items()}, before, after), monthly))
+    return Results(before, after, indicators, months)
+
+
+def cohort_report(*, cohort: Any) -> CohortReport:
+    threshold = settings_for(cohort.library).weak_top2_percent
+    reaction = _reaction(cohort, threshold)
+    feedback = CohortFeedback.objects.get_or_create(cohort=cohort)[0]
+    roi = None
+    if feedback.costs is not None and feedback.benefits is not None:
+        roi = roi_percent(float(feedback.benefits), float(feedback.costs))
+    current = {line.item.pk: line.stats for line in reaction.items}
+    actions = [
+        (action, current.get(action.item_id) if action.cohort_id != cohort.pk else None)
+        for action in ImprovementAction.objects.filter(programme__title=cohort.programme.title, library=cohort.library)
+        .select_related("item", "cohort")
+        .order_by("status", "due_on")
+    ]
+    return CohortReport(
+        cohort=cohort,
+        reaction=reaction,
+        learning=_learning(cohort, reaction),
+        behaviour=_behaviour(cohort),
+        results=_results(cohort),
+        feedback=feedback,
+        roi=roi,
+        actions=actions,
+        threshold=threshold,
+    )

@@ -1,0 +1,156 @@
+"""The cohort's Kirkpatrick report as a PDF (ReportLab): the same figures as the page, with its charts."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from lentera.evaluation.models import Dimension
+
+BRAND = colors.HexColor("#7a3e00")
+
+
+def _fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
+    return "–" if value is None else f"{number_format(round(value, digits), digits)}{suffix}"
+
+
+def _bars(labels: list[str], series: list[list[float]], names: list[str], top: float = 100) -> Drawing:
+    drawing = Drawing(16 * cm, 6 * cm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 1.2 * cm, 1.2 * cm, 14 * cm, 4.3 * cm
+    chart.data = series
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
+    chart.categoryAxis.categoryNames = [label[:18] for label in labels]
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.angle = 20
+    chart.categoryAxis.labels.dy = -8
+    for index, colour in enumerate([BRAND, colors.HexColor("#98a2b3"), colors.HexColor("#067647")][: len(series)]):
+        chart.bars[index].fillColor = colour
+    drawing.add(chart)
+    return drawing
+
+
+def _table(rows: list[list[Any]], widths: list[float]) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3e3d3")),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def report_pdf(report: Any) -> bytes:
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    cohort = report.cohort
+    story: list[Any] = [
+        Paragraph(_("Evaluation report: %(cohort)s") % {"cohort": cohort.name}, styles["Title"]),
+        Paragraph(f"{cohort.programme.title} · {date_format(cohort.starts_on)} – {date_format(cohort.ends_on)}", small),
+        Spacer(1, 0.3 * cm),
+    ]
+    reaction = report.reaction
+    story.append(Paragraph(_("L1 Reaction"), styles["Heading2"]))
+    story.append(
+        Paragraph(
+            _("%(n)s responses of %(invited)s invited (response rate %(rate)s).")
+            % {"n": reaction.responses, "invited": reaction.invited, "rate": _fmt(reaction.rate, 0, "%")},
+            small,
+        )
+    )
+    labels = dict(Dimension.choices)
+    dims = list(reaction.dimensions.items())
+    if dims:
+        story.append(_bars([str(labels.get(d, d)) for d, _s in dims], [[s.top2 or 0 for _d, s in dims]], ["top2"]))
+        rows = [[_("Dimension"), "n", _("mean"), "SD", _("top-2"), _("bottom-2")]]
+        rows += [
+            [str(labels.get(d, d)), s.n, _fmt(s.mean, 2), _fmt(s.sd, 2), _fmt(s.top2, 0, "%"), _fmt(s.bottom2, 0, "%")]
+            for d, s in dims
+        ]
+        story.append(_table(rows, [5 * cm, 1.5 * cm, 2 * cm, 2 * cm, 2 * cm, 2 * cm]))
+    weak = [line for line in reaction.items if line.weak]
+    if weak:
+        story.append(Spacer(1, 0.2 * cm))
+        story.append(
+            Paragraph(_("Weak results (top-2-box under %(n)s%%)") % {"n": report.threshold}, styles["Heading4"])
+        )
+        for line in weak:
+            story.append(Paragraph(f"• {line.item.text} — {_fmt(line.stats.top2, 0, '%')}", small))
+    learning = report.learning
+    story.append(Paragraph(_("L2 Learning"), styles["Heading2"]))
+    gain = learning.gain
+    story.append(
+        Paragraph(
+            _("Pre-test %(pre)s, post-test %(post)s; normalised gain ⟨g⟩ %(g)s (n %(n)s).")
+            % {
+                "pre": _fmt(gain.pre_mean, 0, "%"),
+                "post": _fmt(gain.post_mean, 0, "%"),
+                "g": _fmt(gain.g, 2),
+                "n": gain.n,
+            },
+            small,
+        )
+    )
+    if learning.competencies:
+        comps = learning.competencies
+        story.append(
+            _bars(
+                [c.competency.title for c in comps],
+                [[c.pre_mean or 0 for c in comps], [c.post_mean or 0 for c in comps]],
+                ["pre", "post"],
+            )
+        )
+    for assignment, mean, judged in learning.assignments:
+        story.append(Paragraph(f"• {assignment.title}: {_fmt(mean, 0, '%')} ({judged})", small))
+    behaviour = report.behaviour
+    story.append(Paragraph(_("L3 Behaviour"), styles["Heading2"]))
+    if behaviour.survey is None:
+        story.append(Paragraph(_("The follow-up has not been sent yet."), small))
+    else:
+        rows = [[_("Item"), _("participants (mean)"), _("supervisors (mean)")]]
+        by_text: dict[str, list[str]] = {}
+        for line in behaviour.participants:
+            by_text.setdefault(line.item.text, ["–", "–"])[0] = _fmt(line.stats.mean, 2)
+        for line in behaviour.supervisors:
+            by_text.setdefault(line.item.text, ["–", "–"])[1] = _fmt(line.stats.mean, 2)
+        rows += [[Paragraph(text, small), *pair] for text, pair in by_text.items()]
+        story.append(_table(rows, [10 * cm, 3 * cm, 3 * cm]))
+    results = report.results
+    story.append(Paragraph(_("L4 Results"), styles["Heading2"]))
+    story.append(
+        Paragraph(
+            _(
+                "The library's monthly figures, six months before and after the cohort. This is a before/after "
+                "comparison, not proof that the training caused the change."
+            ),
+            small,
+        )
+    )
+    rows = [[_("Indicator"), _("before (mean/month)"), _("after (mean/month)"), _("change")]]
+    rows += [
+        [str(label), _fmt(f.before_mean, 0), _fmt(f.after_mean, 0), _fmt(f.change_percent, 1, "%")]
+        for _name, label, f, _monthly in results.indicators
+    ]
+    story.append(_table(rows, [6 * cm, 3.5 * cm, 3.5 * cm, 3 * cm]))
+    if report.roi is not None:
+        story.append(
+            Paragraph(_("Return on investment (Phillips): %(roi)s") % {"roi": _fmt(report.roi, 1, "%")}, small)
+        )
+    buffer = BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=str(cohort), leftMargin=2 * cm, rightMargin=2 * cm).build(story)
+    return buffer.getvalue()

@@ -1,0 +1,139 @@
+"""The Kirkpatrick report: figures from known answers, exports, actions, Phillips ROI; access per role."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from lentera.accounts.models import AuditEntry
+from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, ScheduledSessionFactory
+from lentera.evaluation import services
+from lentera.evaluation.answering import Cleaned
+from lentera.evaluation.models import CohortFeedback, ImprovementAction
+from lentera.evaluation.report import cohort_report
+from lentera.evaluation.selectors import survey_items
+from lentera.impact.models import MonthlyIndicator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cohort(coordinator: Any) -> Any:
+    """A finished cohort of August 2025: one session, five participants who all answered."""
+    cohort = CohortFactory(
+        programme__library=coordinator.library, starts_on=date(2025, 8, 4), ends_on=date(2025, 8, 22), status="finished"
+    )
+    services.ready_forms_install(actor=None, library=cohort.library)
+    now = timezone.now()
+    session = ScheduledSessionFactory(
+        cohort=cohort, starts_at=now - timedelta(hours=3), ends_at=now - timedelta(hours=1)
+    )
+    people = [EnrolmentFactory(cohort=cohort).user for _ in range(5)]
+    (survey,) = [s for s in services.surveys_ensure(cohort=cohort) if s.session_id == session.pk]
+    general, _per = survey_items(survey=survey)
+    facilities = next(i for i in general if i.dimension == "facilities")
+    overall = next(i for i in general if i.dimension == "overall" and i.kind == "likert")
+    # facilities 1, 2, 3, 4, 4 → top-2 40 % (weak under 60 %); overall 5, 5, 4, 4, 3 → top-2 80 %
+    for person, low, high in zip(people, [1, 2, 3, 4, 4], [5, 5, 4, 4, 3], strict=True):
+        services.response_submit(
+            survey=survey, answers=[Cleaned(facilities, rating=low), Cleaned(overall, rating=high)], user=person
+        )
+    return cohort
+
+
+def test_l1_figures_and_weak_items(cohort: Any) -> None:
+    report = cohort_report(cohort=cohort)
+    reaction = report.reaction
+    # the session round (5 of 5 answered) and the end-of-cohort round (nobody yet): 5 of 10
+    assert (reaction.responses, reaction.invited) == (5, 10) and reaction.rate == pytest.approx(50.0)
+    lines = {line.item.dimension: line for line in reaction.items}
+    assert lines["facilities"].stats.top2 == pytest.approx(40.0) and lines["facilities"].weak
+    assert lines["overall"].stats.mean == pytest.approx(4.2) and not lines["overall"].weak
+
+
+def test_l4_before_and_after_with_the_plain_caveat(coordinator: Any, cohort: Any) -> None:
+    # six months before (Feb–Jul 2025) at 1,000 visits, six after (Sep 2025–Feb 2026) at 1,150: +15 %
+    for month in range(2, 8):
+        MonthlyIndicator.objects.create(library=cohort.library, month=date(2025, month, 1), visits=1000)
+    for year, month in [(2025, 9), (2025, 10), (2025, 11), (2025, 12), (2026, 1), (2026, 2)]:
+        MonthlyIndicator.objects.create(library=cohort.library, month=date(year, month, 1), visits=1150)
+    visits = next(f for name, _l, f, _m in cohort_report(cohort=cohort).results.indicators if name == "visits")
+    assert visits.change_percent == pytest.approx(15.0) and (visits.months_before, visits.months_after) == (6, 6)
+    page = coordinator.client.get(reverse("evaluation:cohort_report", args=[cohort.pk])).content.decode()
+    assert "bukan bukti" in page  # "not proof that the training caused the change", in Indonesian
+
+
+def test_phillips_roi_from_the_page(coordinator: Any, cohort: Any) -> None:
+    url = reverse("evaluation:cohort_report", args=[cohort.pk])
+    response = coordinator.client.post(url, {"costs": "10000000", "benefits": "15000000", "note": "jam kerja"})
+    assert response.status_code == 302
+    assert cohort_report(cohort=cohort).roi == pytest.approx(50.0)
+    assert CohortFeedback.objects.get(cohort=cohort).benefits == Decimal("15000000")
+    assert AuditEntry.objects.filter(action="feedback.phillips").exists()
+
+
+def test_an_action_from_a_weak_item_and_whether_the_next_cohort_improved(coordinator: Any, cohort: Any) -> None:
+    weak = next(line for line in cohort_report(cohort=cohort).reaction.items if line.weak)
+    coordinator.client.post(
+        reverse("evaluation:action_create", args=[cohort.pk]),
+        {
+            "item": weak.item.pk,
+            "baseline": "40",
+            "what": "Perbaiki jaringan lab",
+            "owner": "Seksi TI",
+            "due_on": "2026-01-31",
+            "status": "open",
+        },
+    )
+    action = ImprovementAction.objects.get()
+    assert (action.item, action.baseline_top2, action.programme) == (weak.item, 40.0, cohort.programme)
+    assert "Perbaiki jaringan lab" in coordinator.client.get(reverse("dashboard")).content.decode()
+    coordinator.client.post(reverse("evaluation:action_status", args=[action.pk]), {"status": "done"})
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_exports_have_one_anonymous_row_per_response(coordinator: Any, cohort: Any) -> None:
+    response = coordinator.client.get(reverse("evaluation:cohort_responses_xlsx", args=[cohort.pk]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[1] == "participant"]
+    assert len(rows) == 5
+    names = {p.user.full_name for p in cohort.enrolments.all()}
+    assert not any(str(cell) in names for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+    pdf = coordinator.client.get(reverse("evaluation:cohort_report_pdf", args=[cohort.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_report_has_a_fixed_number_of_queries(coordinator: Any, cohort: Any) -> None:
+    url = reverse("evaluation:cohort_report", args=[cohort.pk])
+    coordinator.client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        coordinator.client.get(url)
+    survey = cohort.surveys.get(kind="session")
+    general, _per = survey_items(survey=survey)
+    overall = next(i for i in general if i.dimension == "overall" and i.kind == "likert")
+    for _ in range(6):
+        person = EnrolmentFactory(cohort=cohort).user
+        services.surveys_ensure(cohort=cohort)
+        services.response_submit(survey=survey, answers=[Cleaned(overall, rating=4)], user=person)
+    with CaptureQueriesContext(connection) as many:
+        assert coordinator.client.get(url).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_only_the_coordinator_of_the_library_opens_the_report(
+    instructor: Any, participant: Any, coordinator_b: Any, cohort: Any
+) -> None:
+    url = reverse("evaluation:cohort_report", args=[cohort.pk])
+    assert instructor.client.get(url).status_code == 403
+    assert participant.client.get(url).status_code == 403
+    assert coordinator_b.client.get(url).status_code == 404
