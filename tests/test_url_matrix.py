@@ -219,6 +219,11 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "evaluation:comment_review": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["comment"].pk}),
     "evaluation:scorecard": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["instructor_user"].pk}),
     "evaluation:my_scorecard": ("get", row(FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN), None),
+    "evaluation:cohort_report": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:cohort_report_pdf": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:cohort_responses_xlsx": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:action_create": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:action_status": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["action"].pk}),
     "delivery:cohort_list": ("get", STAFF_PAGE, None),
     "delivery:cohort_create": ("get", COORDINATOR_PAGE, None),
     "delivery:cohort_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
@@ -419,6 +424,9 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
     )
     return {
         "feedback_form": forms[0],
+        "action": evaluation_services.improvement_action_save(
+            actor=None, cohort=cohort, what="Perbaiki jaringan", owner="Seksi TI", due_on=date(2026, 12, 31)
+        ),
         "survey": survey,
         "comment": EvaluationAnswer.objects.get(text="Ruangannya panas"),
         "instructor_user": instructor.user,
