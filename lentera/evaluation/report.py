@@ -151,11 +151,18 @@ def _reaction(cohort: Any, threshold: int) -> Reaction:
 
 
 def _learning(cohort: Any, reaction: Reaction) -> Learning:
-    from lentera.assessment.assignment_selectors import assignment_roster
     from lentera.assessment.exam_selectors import cohort_results
     from lentera.assessment.gain import class_gain
     from lentera.assessment.models import Answer as TestAnswer
-    from lentera.assessment.models import Assignment, Attempt, CohortTest, CohortTestItem, Question
+    from lentera.assessment.models import (
+        Assignment,
+        Attempt,
+        CohortTest,
+        CohortTestItem,
+        ObservationSheet,
+        Question,
+        Submission,
+    )
     from lentera.curriculum.models import Competency
 
     results = cohort_results(cohort=cohort)
@@ -199,11 +206,23 @@ def _learning(cohort: Any, reaction: Reaction) -> Learning:
                 sum(post.values()) / len(post) if post else None,
             )
         )
+    # mean rubric score per assignment: graded work, or each participant's observers averaged (three queries)
+    scores: dict[int, list[float]] = defaultdict(list)
+    for assignment_id, percent in Submission.objects.filter(
+        assignment__session__cohort=cohort, graded_at__isnull=False, score_percent__isnull=False
+    ).values_list("assignment_id", "score_percent"):
+        scores[assignment_id].append(percent)
+    sheets: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for assignment_id, participant_id, percent in ObservationSheet.objects.filter(
+        assignment__session__cohort=cohort, score_percent__isnull=False
+    ).values_list("assignment_id", "participant_id", "score_percent"):
+        sheets[(assignment_id, participant_id)].append(percent)
+    for (assignment_id, _participant), values in sheets.items():
+        scores[assignment_id].append(sum(values) / len(values))
     assignments = []
-    for assignment in Assignment.objects.filter(session__cohort=cohort).order_by("session__starts_at"):
-        judged = [row.percent for row in assignment_roster(assignment=assignment) if row.percent is not None]
-        mean = sum(judged) / len(judged) if judged else None
-        assignments.append((assignment, mean, len(judged)))
+    for assignment in Assignment.objects.filter(session__cohort=cohort).order_by("session__starts_at", "id"):
+        judged = scores.get(assignment.pk, [])
+        assignments.append((assignment, sum(judged) / len(judged) if judged else None, len(judged)))
     confidence = [line for line in reaction.items if line.item.dimension == Dimension.APPLICATION]
     return Learning(results.gain, gains, assignments, confidence)
 
