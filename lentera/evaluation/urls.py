@@ -28,3 +28,7 @@ urlpatterns += [
     path("angkatan/<int:pk>/tindak-lanjut/atasan/", followup_views.supervisor_invite, name="supervisor_invite"),
     path("atasan/<str:token>/", followup_views.supervisor_answer, name="supervisor_answer"),
 ]
+
+urlpatterns += [
+    path("sesi/<int:pk>/layar/", views.session_projector, name="session_projector"),
+]

@@ -327,3 +327,28 @@ def action_status(request: AccessRequest, pk: int) -> HttpResponse:
             status=status,
         )
     return redirect(request.POST.get("next") or reverse("evaluation:cohort_report", args=[action.cohort_id]))
+
+
+@role_required(Role.COORDINATOR, Role.INSTRUCTOR)
+def session_projector(request: AccessRequest, pk: int) -> HttpResponse:
+    """After a session, the projector shows a QR to its feedback form and how many have answered."""
+    import segno
+
+    from lentera.delivery.selectors import session_get_for_user
+
+    session = session_get_for_user(access=request.access, pk=pk, teach=True)
+    if session.ends_at > timezone.now():
+        return render(request, "evaluation/projector.html", {"session": session, "survey": None, "now": timezone.now()})
+    services.surveys_ensure(cohort=session.cohort)
+    survey = session.surveys.filter(kind=Survey.Kind.SESSION).first()
+    context: dict[str, Any] = {"session": session, "survey": survey, "now": timezone.now()}
+    if survey is not None:
+        url = request.build_absolute_uri(reverse("evaluation:answer", args=[survey.pk]))
+        context |= {
+            "url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=8, dark="#1d1d1b", light="#ffffff", omitsize=True),
+            "responses": survey.responses.count(),
+            "invited": survey.invitations.count(),
+        }
+    template = "evaluation/projector.html#count" if request.htmx else "evaluation/projector.html"
+    return render(request, template, context)

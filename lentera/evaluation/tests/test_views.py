@@ -16,7 +16,7 @@ from lentera.accounts.models import Role
 from lentera.accounts.tests.factories import MembershipFactory, UserFactory
 from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, ScheduledSessionFactory
 from lentera.evaluation import services
-from lentera.evaluation.models import Answer, Response
+from lentera.evaluation.models import Answer, FeedbackForm, Response
 from lentera.evaluation.selectors import survey_items
 
 pytestmark = pytest.mark.django_db
@@ -141,5 +141,17 @@ def test_ready_forms_install_once(coordinator: Any) -> None:
     url = reverse("evaluation:form_list")
     coordinator.client.post(url)
     coordinator.client.post(url)
-    page = coordinator.client.get(url).content.decode()
-    assert page.count("Umpan balik akhir sesi") == 1
+    assert coordinator.client.get(url).status_code == 200
+    assert FeedbackForm.objects.filter(library=coordinator.library, title="Umpan balik akhir sesi").count() == 1
+
+
+def test_the_projector_shows_a_qr_to_the_form_after_the_session(
+    instructor: Any, round_: Any, coordinator_b: Any
+) -> None:
+    url = reverse("evaluation:session_projector", args=[round_.session_id])
+    page = instructor.client.get(url).content.decode()
+    assert "<svg" in page and 'id="feedback-count"' in page
+    assert instructor.client.get(url).context["responses"] == 0
+    fragment = instructor.client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="feedback-count"' in fragment and "<svg" not in fragment
+    assert coordinator_b.client.get(url).status_code == 404
