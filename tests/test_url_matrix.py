@@ -220,6 +220,7 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "evaluation:scorecard": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["instructor_user"].pk}),
     "evaluation:my_scorecard": ("get", row(FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "evaluation:cohort_report": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:feedback_settings": ("get", COORDINATOR_PAGE, None),
     "evaluation:session_projector": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["survey"].session_id}),
     "evaluation:cohort_report_pdf": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "evaluation:cohort_responses_xlsx": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),

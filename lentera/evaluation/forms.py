@@ -24,3 +24,17 @@ class PhillipsForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("how the benefits were estimated"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class FeedbackSettingsForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        from lentera.evaluation.models import FeedbackSettings
+
+        model = FeedbackSettings
+        fields = [
+            "session_window_hours",
+            "cohort_window_days",
+            "follow_up_days",
+            "reminder_hours",
+            "weak_top2_percent",
+        ]

@@ -300,3 +300,16 @@ def phillips_save(*, actor: Any, cohort: Any, costs: Any, benefits: Any, note: s
         changes={"costs": [before[0], str(costs)], "benefits": [before[1], str(benefits)]},
     )
     return feedback
+
+
+@transaction.atomic
+def feedback_settings_save(*, actor: Any, library: Library, values: dict[str, Any]) -> FeedbackSettings:
+    current = settings_for(library)
+    changes = {k: [getattr(current, k), v] for k, v in values.items() if getattr(current, k) != v}
+    for key, value in values.items():
+        setattr(current, key, value)
+    current.full_clean()
+    current.save()
+    if changes:
+        audit_record(actor=actor, library=library, action="feedback.settings", changes=changes)
+    return current

@@ -32,3 +32,7 @@ urlpatterns += [
 urlpatterns += [
     path("sesi/<int:pk>/layar/", views.session_projector, name="session_projector"),
 ]
+
+urlpatterns += [
+    path("pengaturan/", views.feedback_settings, name="feedback_settings"),
+]

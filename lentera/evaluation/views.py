@@ -352,3 +352,24 @@ def session_projector(request: AccessRequest, pk: int) -> HttpResponse:
         }
     template = "evaluation/projector.html#count" if request.htmx else "evaluation/projector.html"
     return render(request, template, context)
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def feedback_settings(request: AccessRequest) -> HttpResponse:
+    """How long forms stay open, when follow-ups go out, when to remind, what counts as weak."""
+    from lentera.evaluation.forms import FeedbackSettingsForm
+
+    library = request.access.current_library
+    current = services.settings_for(library)
+    form = FeedbackSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.feedback_settings_save(actor=request.user, library=library, values=form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("evaluation:feedback_settings")
+    return render(
+        request,
+        "evaluation/settings.html",
+        {"form": form, "floor": library.anonymity_floor},
+        status=400 if request.method == "POST" else 200,
+    )

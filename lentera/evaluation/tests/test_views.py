@@ -155,3 +155,23 @@ def test_the_projector_shows_a_qr_to_the_form_after_the_session(
     fragment = instructor.client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert 'id="feedback-count"' in fragment and "<svg" not in fragment
     assert coordinator_b.client.get(url).status_code == 404
+
+
+def test_the_coordinator_sets_the_feedback_rules(coordinator: Any, instructor: Any, coordinator_b: Any) -> None:
+    from lentera.accounts.models import AuditEntry
+    from lentera.evaluation.models import FeedbackSettings
+
+    url = reverse("evaluation:feedback_settings")
+    data = {
+        "session_window_hours": "48",
+        "cohort_window_days": "10",
+        "follow_up_days": "90",
+        "reminder_hours": "12",
+        "weak_top2_percent": "65",
+    }
+    assert coordinator.client.post(url, data).status_code == 302
+    assert FeedbackSettings.objects.get(library=coordinator.library).session_window_hours == 48
+    assert AuditEntry.objects.filter(action="feedback.settings").exists()
+    assert coordinator.client.post(url, {**data, "reminder_hours": "-1"}).status_code == 400
+    assert instructor.client.get(url).status_code == 403
+    assert FeedbackSettings.objects.filter(library=coordinator_b.library).count() == 0
