@@ -15,14 +15,19 @@ from lentera.evaluation.answering import Cleaned
 from lentera.evaluation.models import Answer, Invitation, Survey
 from lentera.evaluation.selectors import survey_instructors, survey_items
 
-COMMENTS = [
+USEFUL = [
     "Praktik langsung di SLiMS sangat membantu.",
-    "Waktu praktiknya kurang lama.",
-    "Jaringan internet di ruang komputer sering putus.",
     "Contoh kasusnya dekat dengan pekerjaan sehari-hari.",
     "Materi promosi media sosial bisa langsung dipakai.",
-    "Mohon modul dibagikan sebelum sesi.",
     "Bermain peran membuat saya lebih percaya diri melayani pemustaka.",
+    "Diskusi kelompok membuka wawasan dari perpustakaan lain.",
+]
+TO_IMPROVE = [
+    "Waktu praktiknya kurang lama.",
+    "Jaringan internet di ruang komputer sering putus.",
+    "Mohon modul dibagikan sebelum sesi.",
+    "Ruangan terlalu panas siang hari.",
+    "Contoh soal latihan perlu ditambah.",
 ]
 WEAK = "Ruang, komputer dan jaringan"  # the demo's weak item: facilities
 
@@ -41,7 +46,8 @@ def _answers(survey: Survey, rng: random.Random, skill: float) -> list[Cleaned]:
         elif item.kind == "single":
             answers.append(Cleaned(item, choices=[rng.choice(item.options)]))
         elif item.kind == "long_text" and rng.random() < 0.35:
-            answers.append(Cleaned(item, text=rng.choice(COMMENTS)))
+            pool = TO_IMPROVE if ("perbaik" in item.text or "diubah" in item.text) else USEFUL
+            answers.append(Cleaned(item, text=rng.choice(pool)))
     for person in survey_instructors(survey=survey):
         strength = 4.4 if person.username == "instruktur" else 3.9
         answers += [Cleaned(i, instructor=person, rating=_rating(rng, strength)) for i in per_instructor if i.is_rating]

@@ -8,10 +8,10 @@ from lentera.lib.forms import StyledFormMixin
 
 
 class ImprovementActionForm(StyledFormMixin, forms.Form):
-    what = forms.CharField(label=_("what will change"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.CharField(label=_("who"), max_length=150)
-    due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("status"), choices=ImprovementAction.Status.choices, initial="open")
+    what = forms.CharField(label=_("What will change"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.CharField(label=_("Who is responsible"), max_length=150)
+    due_on = forms.DateField(label=_("Due"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=ImprovementAction.Status.choices, initial="open")
 
 
 class PhillipsForm(StyledFormMixin, forms.Form):
@@ -19,10 +19,10 @@ class PhillipsForm(StyledFormMixin, forms.Form):
         label=_("programme costs (Rp)"), min_value=0, max_digits=14, decimal_places=0, required=False
     )
     benefits = forms.DecimalField(
-        label=_("monetised benefits (Rp)"), min_value=0, max_digits=14, decimal_places=0, required=False
+        label=_("Monetised benefits (Rp)"), min_value=0, max_digits=14, decimal_places=0, required=False
     )
     note = forms.CharField(
-        label=_("how the benefits were estimated"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("How the benefits were estimated"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -74,7 +75,8 @@ def cohort_feedback(request: AccessRequest, pk: int) -> HttpResponse:
         "evaluation/cohort_feedback.html",
         {
             "cohort": cohort,
-            "surveys": selectors.cohort_surveys(cohort=cohort),
+            "surveys": (surveys := selectors.cohort_surveys(cohort=cohort)),
+            "answered": any(survey.n_responses for survey in surveys),
             "feedback": services.cohort_feedback_for(cohort),
             "has_forms": scoped(FeedbackForm, cohort.library).exists(),
             "now": timezone.now(),
@@ -161,7 +163,13 @@ def survey_results(request: AccessRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/results.html",
-        {"results": results, "survey": survey, "scale": SCALE, "likert": dict(LIKERT)},
+        {
+            "results": results,
+            "survey": survey,
+            "scale": SCALE,
+            "likert": dict(LIKERT),
+            "coordinator": access.is_coordinator,
+        },
     )
 
 
@@ -211,7 +219,7 @@ def _report_charts(report: Any) -> dict[str, Any]:
     if gains:
         charts["chart-l2"] = {
             "type": "bar",
-            "labels": [g.competency.title[:40] for g in gains],
+            "labels": [Truncator(g.competency.title).chars(40) for g in gains],
             "datasets": [
                 {"label": _("Pre-test (%)"), "data": [round(g.pre_mean or 0, 1) for g in gains]},
                 {"label": _("Post-test (%)"), "data": [round(g.post_mean or 0, 1) for g in gains]},
@@ -294,6 +302,9 @@ def action_create(request: AccessRequest, pk: int) -> HttpResponse:
     item = FormItem.objects.filter(pk=request.POST.get("item"), form__library=cohort.library).first()
     if form.is_valid():
         baseline = request.POST.get("baseline")
+        if not baseline and item is not None:  # the item's figure now, to see later whether it improved
+            line = next((li for li in cohort_report_of(cohort=cohort).reaction.items if li.item.pk == item.pk), None)
+            baseline = str(line.stats.top2) if line and line.stats.top2 is not None else ""
         try:
             services.improvement_action_save(
                 actor=request.user,

@@ -15,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -330,12 +329,6 @@ def test_coordinator_reads_the_report_and_downloads_it(page: Page, demo: Any) ->
 # d. Hiding a comment in place ----------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="results.html shows the Show/Hide buttons only when `coordinator` is in the context, and "
-    "views.survey_results does not pass it (only the HTMX answer of comment_review does): add "
-    '"coordinator": access.is_coordinator to survey_results\' context, then remove this mark',
-)
 def test_coordinator_hides_a_comment_in_place(page: Page, demo: Any) -> None:
     from lentera.evaluation.models import Answer
 

@@ -87,7 +87,6 @@ def test_an_action_from_a_weak_item_and_whether_the_next_cohort_improved(coordin
         reverse("evaluation:action_create", args=[cohort.pk]),
         {
             "item": weak.item.pk,
-            "baseline": "40",
             "what": "Perbaiki jaringan lab",
             "owner": "Seksi TI",
             "due_on": "2026-01-31",
