@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lentera.evaluation import followup_views, views
+from lentera.evaluation import builder_views, followup_views, views
 
 app_name = "evaluation"
 
@@ -27,6 +27,23 @@ urlpatterns += [
     path("angkatan/<int:pk>/tindak-lanjut/", followup_views.follow_up, name="follow_up"),
     path("angkatan/<int:pk>/tindak-lanjut/atasan/", followup_views.supervisor_invite, name="supervisor_invite"),
     path("atasan/<str:token>/", followup_views.supervisor_answer, name="supervisor_answer"),
+]
+
+urlpatterns += [  # the form builder
+    path("formulir/baru/", builder_views.form_create, name="form_create"),
+    path("formulir/<int:pk>/ubah/", builder_views.form_edit, name="form_edit"),
+    path("formulir/<int:pk>/salin/", builder_views.form_copy, name="form_copy"),
+    path("formulir/<int:pk>/pakai/", builder_views.form_activate, name="form_activate"),
+    path("formulir/<int:pk>/lepas/", builder_views.form_deactivate, name="form_deactivate"),
+    path("formulir/<int:pk>/bagian/", builder_views.section_add, name="section_add"),
+    path("formulir/<int:pk>/bagian/<int:section_pk>/", builder_views.section_rename, name="section_rename"),
+    path("formulir/<int:pk>/bagian/<int:section_pk>/geser/", builder_views.section_move, name="section_move"),
+    path("formulir/<int:pk>/bagian/<int:section_pk>/hapus/", builder_views.section_remove, name="section_remove"),
+    path("formulir/<int:pk>/bagian/<int:section_pk>/butir/", builder_views.item_add, name="item_add"),
+    path("formulir/<int:pk>/butir/<int:item_pk>/", builder_views.item_row, name="item_row"),
+    path("formulir/<int:pk>/butir/<int:item_pk>/ubah/", builder_views.item_edit, name="item_edit"),
+    path("formulir/<int:pk>/butir/<int:item_pk>/geser/", builder_views.item_move, name="item_move"),
+    path("formulir/<int:pk>/butir/<int:item_pk>/hapus/", builder_views.item_remove, name="item_remove"),
 ]
 
 urlpatterns += [
