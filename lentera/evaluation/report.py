@@ -211,12 +211,12 @@ def _learning(cohort: Any, reaction: Reaction) -> Learning:
     for assignment_id, percent in Submission.objects.filter(
         assignment__session__cohort=cohort, graded_at__isnull=False, score_percent__isnull=False
     ).values_list("assignment_id", "score_percent"):
-        scores[assignment_id].append(percent)
+        scores[assignment_id].append(float(percent or 0))
     sheets: dict[tuple[int, int], list[float]] = defaultdict(list)
     for assignment_id, participant_id, percent in ObservationSheet.objects.filter(
         assignment__session__cohort=cohort, score_percent__isnull=False
     ).values_list("assignment_id", "participant_id", "score_percent"):
-        sheets[(assignment_id, participant_id)].append(percent)
+        sheets[(assignment_id, participant_id)].append(float(percent or 0))
     for (assignment_id, _participant), values in sheets.items():
         scores[assignment_id].append(sum(values) / len(values))
     assignments = []
@@ -271,7 +271,7 @@ def cohort_report(*, cohort: Any) -> CohortReport:
         roi = roi_percent(float(feedback.benefits), float(feedback.costs))
     current = {line.item.pk: line.stats for line in reaction.items}
     actions = [
-        (action, current.get(action.item_id) if action.cohort_id != cohort.pk else None)
+        (action, current.get(action.item_id) if action.item_id and action.cohort_id != cohort.pk else None)
         for action in ImprovementAction.objects.filter(programme__title=cohort.programme.title, library=cohort.library)
         .select_related("item", "cohort")
         .order_by("status", "due_on")

@@ -76,7 +76,7 @@ def cohort_feedback(request: AccessRequest, pk: int) -> HttpResponse:
         {
             "cohort": cohort,
             "surveys": (surveys := selectors.cohort_surveys(cohort=cohort)),
-            "answered": any(survey.n_responses for survey in surveys),
+            "answered": any(getattr(survey, "n_responses", 0) for survey in surveys),
             "feedback": services.cohort_feedback_for(cohort),
             "has_forms": scoped(FeedbackForm, cohort.library).exists(),
             "now": timezone.now(),
@@ -299,7 +299,8 @@ def action_create(request: AccessRequest, pk: int) -> HttpResponse:
     """An improvement action from a weak result of the cohort's report."""
     cohort = cohort_get_for_user(access=request.access, pk=pk, for_write=True)
     form = ImprovementActionForm(request.POST)
-    item = FormItem.objects.filter(pk=request.POST.get("item"), form__library=cohort.library).first()
+    item_id = request.POST.get("item", "")
+    item = FormItem.objects.filter(pk=int(item_id), form__library=cohort.library).first() if item_id.isdigit() else None
     if form.is_valid():
         baseline = request.POST.get("baseline")
         if not baseline and item is not None:  # the item's figure now, to see later whether it improved
@@ -351,7 +352,7 @@ def session_projector(request: AccessRequest, pk: int) -> HttpResponse:
     if session.ends_at > timezone.now():
         return render(request, "evaluation/projector.html", {"session": session, "survey": None, "now": timezone.now()})
     services.surveys_ensure(cohort=session.cohort)
-    survey = session.surveys.filter(kind=Survey.Kind.SESSION).first()
+    survey = Survey.objects.filter(session=session, kind=Survey.Kind.SESSION).first()
     context: dict[str, Any] = {"session": session, "survey": survey, "now": timezone.now()}
     if survey is not None:
         url = request.build_absolute_uri(reverse("evaluation:answer", args=[survey.pk]))
