@@ -19,6 +19,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
+	$(PY) manage.py feedback_sync
 	@echo ""
 	@echo "Lentera is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@# the background worker (large imports) runs beside the web server and stops with it

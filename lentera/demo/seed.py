@@ -16,6 +16,7 @@ from lentera.demo.assessment import seed_assessment
 from lentera.demo.certificates import seed_certificates
 from lentera.demo.delivery import seed_delivery
 from lentera.demo.evaluation import seed_evaluation
+from lentera.demo.followup import seed_follow_up
 from lentera.demo.impact import seed_impact
 
 
@@ -167,6 +168,7 @@ def seed_demo() -> SeedReport:
     seed_assessment(report, library, coordinator, competencies)
     seed_certificates(report, library, coordinator)
     seed_evaluation(report, library, coordinator)
+    seed_follow_up(report, library, coordinator)
     seed_impact(report, library, coordinator)
     return report
 
