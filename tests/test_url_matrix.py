@@ -219,6 +219,60 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "evaluation:comment_review": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["comment"].pk}),
     "evaluation:scorecard": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["instructor_user"].pk}),
     "evaluation:my_scorecard": ("get", row(FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN), None),
+    # the form builder: the session form has been answered, so removing its items is refused (back to the page)
+    "evaluation:form_create": ("get", COORDINATOR_PAGE, None),
+    "evaluation:form_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["feedback_form"].pk}),
+    "evaluation:form_copy": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["feedback_form"].pk}),
+    "evaluation:form_activate": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["feedback_form"].pk}),
+    "evaluation:form_deactivate": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["feedback_form"].pk}),
+    "evaluation:section_add": (
+        "post",  # no title: the page comes back with the problem
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["feedback_form"].pk},
+    ),
+    "evaluation:section_rename": (
+        "post",
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["feedback_form"].pk, "section_pk": o["feedback_form"].sections.first().pk},
+    ),
+    "evaluation:section_move": (
+        "post",
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["feedback_form"].pk, "section_pk": o["feedback_form"].sections.first().pk},
+    ),
+    "evaluation:section_remove": (
+        "post",
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["feedback_form"].pk, "section_pk": o["feedback_form"].sections.first().pk},
+    ),
+    "evaluation:item_add": (
+        "post",
+        row(BAD_REQUEST, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["feedback_form"].pk, "section_pk": o["feedback_form"].sections.first().pk},
+    ),
+    "evaluation:item_row": (
+        "get",  # without HTMX: to the row on the editor page
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["feedback_form"].pk, "item_pk": o["feedback_form"].items.first().pk},
+    ),
+    "evaluation:item_edit": (
+        "get",
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["feedback_form"].pk, "item_pk": o["feedback_form"].items.first().pk},
+    ),
+    "evaluation:item_move": (
+        "post",
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["feedback_form"].pk, "item_pk": o["feedback_form"].items.first().pk},
+    ),
+    "evaluation:item_remove": (
+        "post",
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["feedback_form"].pk, "item_pk": o["feedback_form"].items.first().pk},
+    ),
+    "evaluation:follow_up": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:supervisor_invite": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
+    "evaluation:supervisor_answer": ("get", row(*[MISSING] * 6), lambda o: {"token": "x" * 43}),  # public; unknown
     "evaluation:cohort_report": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "evaluation:feedback_settings": ("get", COORDINATOR_PAGE, None),
     "evaluation:session_projector": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["survey"].session_id}),

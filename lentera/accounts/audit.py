@@ -68,6 +68,21 @@ ACTION_LABELS: dict[str, Any] = {
     "indicators.update": _("Library indicators changed"),
     "indicators.import": _("Library indicators imported"),
     "indicators.import_cancel": _("Library indicators not imported"),
+    "feedback.follow_up_open": _("Follow-up round opened"),
+    "feedback.supervisor_invite": _("Supervisor asked for feedback"),
+    "feedback_form.create": _("Feedback form created"),
+    "feedback_form.update": _("Feedback form changed"),
+    "feedback_form.copy": _("Feedback form copied"),
+    "feedback_form.activate": _("Feedback form put in use"),
+    "feedback_form.deactivate": _("Feedback form taken out of use"),
+    "feedback_section.create": _("Feedback form section added"),
+    "feedback_section.update": _("Feedback form section renamed"),
+    "feedback_section.move": _("Feedback form section moved"),
+    "feedback_section.remove": _("Feedback form section removed"),
+    "feedback_item.create": _("Feedback item added"),
+    "feedback_item.update": _("Feedback item changed"),
+    "feedback_item.move": _("Feedback item moved"),
+    "feedback_item.remove": _("Feedback item removed"),
 }
 
 
