@@ -121,6 +121,7 @@ class SurveyResults:
     floor: int
     blocks: list[Block]
     below_floor: bool  # fewer responses than the floor
+    supervisors: int = 0  # supervisors' responses (follow-ups)
 
 
 def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordinator: bool = True) -> SurveyResults:
@@ -130,7 +131,10 @@ def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordi
     themselves; nothing of an item below the floor; only the comments the coordinator showed.
     A fixed number of queries whatever the number of responses.
     """
-    responses = survey.responses.count()
+    # the rate compares participants with participants; supervisors of a follow-up are counted apart
+    by_role = dict(survey.responses.values_list("role").annotate(n=Count("id")).order_by())
+    responses = by_role.get(Invitation.Role.PARTICIPANT, 0)
+    supervisors = by_role.get(Invitation.Role.SUPERVISOR, 0)
     eligible = survey.invitations.filter(role=Invitation.Role.PARTICIPANT).count()
     general, per_instructor = survey_items(survey=survey)
     instructors = survey_instructors(survey=survey)
@@ -188,7 +192,14 @@ def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordi
     blocks = [block(general[0].form.title, general, None)] if general else []
     blocks += [block(per_instructor[0].form.title, per_instructor, person) for person in instructors if per_instructor]
     return SurveyResults(
-        survey, responses, eligible, response_rate(responses, eligible), floor, blocks, responses < floor
+        survey,
+        responses,
+        eligible,
+        response_rate(responses, eligible),
+        floor,
+        blocks,
+        responses + supervisors < floor,
+        supervisors,
     )
 
 

@@ -87,7 +87,7 @@ def cohort_feedback(request: AccessRequest, pk: int) -> HttpResponse:
 def _answer_page(
     request: AccessRequest, survey: Survey, data: Any, problems: dict[str, str], status: int
 ) -> HttpResponse:
-    general, per_instructor = selectors.survey_items(survey=survey)
+    general, per_instructor = _participant_items(survey)
     instructors = selectors.survey_instructors(survey=survey)
 
     def fields(items: list[Any], person: Any) -> list[dict[str, Any]]:
@@ -115,6 +115,12 @@ def _answer_page(
     )
 
 
+def _participant_items(survey: Survey) -> tuple[list[FormItem], list[FormItem]]:
+    """What a participant answers: everything but the supervisor's form of a follow-up."""
+    general, per_instructor = selectors.survey_items(survey=survey)
+    return [i for i in general if i.form.kind != FeedbackForm.Kind.SUPERVISOR], per_instructor
+
+
 @role_required(Role.PARTICIPANT)
 @require_http_methods(["GET", "POST"])
 def answer(request: AccessRequest, pk: int) -> HttpResponse:
@@ -128,7 +134,7 @@ def answer(request: AccessRequest, pk: int) -> HttpResponse:
     if not (survey.opens_at <= now < survey.closes_at):
         return render(request, "evaluation/closed.html", {"survey": survey}, status=410)
     if request.method == "POST":
-        general, per_instructor = selectors.survey_items(survey=survey)
+        general, per_instructor = _participant_items(survey)
         cleaned, problems = read_answers(
             request.POST,
             items=general,

@@ -450,3 +450,21 @@ def test_the_follow_up_is_due_the_configured_days_after_the_last_day() -> None:
     settings_row.save()
     assert followup.follow_up_due_on(cohort) == cohort.ends_on + timedelta(days=60)
     assert isinstance(followup.follow_up_due_on(cohort), date)
+
+
+def test_participants_get_only_their_own_follow_up_items(db: Any) -> None:
+    """The supervisor's statements ("Staf ini …") never appear on a participant's page."""
+    from lentera.evaluation.views import _participant_items
+
+    cohort = CohortFactory(status="finished")
+    services.ready_forms_install(actor=None, library=cohort.library)
+    survey = Survey.objects.create(
+        library=cohort.library,
+        cohort=cohort,
+        kind=Survey.Kind.FOLLOW_UP,
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timedelta(days=21),
+    )
+    survey.forms.set(FeedbackForm.objects.filter(library=cohort.library, kind__in=["follow_up", "supervisor"]))
+    general, _per = _participant_items(survey)
+    assert general and {i.form.kind for i in general} == {"follow_up"}
