@@ -138,9 +138,12 @@ def pdf_text(pdf: bytes) -> str:
     """
     pieces: list[str] = []
     for match in _STREAM.finditer(pdf):
-        head, data = match.group(1), match.group(2).strip()
+        head = match.group(1)
         if b"/Subtype /Image" in head:
             continue
+        # exactly /Length bytes: compressed data may itself end in a byte that looks like whitespace
+        length = re.search(rb"/Length\s+(\d+)", head)
+        data = match.group(2)[: int(length.group(1))] if length else match.group(2).strip()
         if b"/ASCII85Decode" in head:
             data = base64.a85decode(data.removesuffix(b"~>"))
         if b"/FlateDecode" in head:

@@ -124,7 +124,7 @@ def test_participant_answers_a_session_round_on_a_phone(browser: Browser, demo: 
         card.scroll_into_view_if_needed()
         card.screenshot(path=str(shot_path("dashboard-umpan-balik-375.png")), animations="disabled")
         with phone.expect_navigation():
-            row.get_by_role("link", name=id_("Answer")).click()
+            row.get_by_role("link", name=id_("Fill in")).click()
         assert path_of(phone) == f"/umpan-balik/isi/{survey.pk}/"
         expect(phone.locator("h1")).to_have_text(title)
         expect(phone.locator("[data-draft-note]")).to_be_hidden()
