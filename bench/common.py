@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # the benchmarks in the order they run and are listed; BENCH_ONLY picks among these names
-BENCHMARKS = ("import", "checkin", "posttest", "certificates")
+BENCHMARKS = ("import", "checkin", "posttest", "certificates", "feedback", "report")
 # rows written before rows carried their benchmark's name: told apart by the start of their title
 _TITLE_STARTS = {"enrolment import": "import", "check-in": "checkin", "post-test": "posttest"}
 
