@@ -100,3 +100,13 @@ def _fast_password_hashing(settings: Any) -> None:
 def _media_in_a_temporary_folder(settings: Any, tmp_path: Any) -> None:
     """Uploaded files of a test go to its own folder, never into the project's data."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Each test starts with an empty cache (cached figures are keyed by ids a rolled-back test may reuse)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

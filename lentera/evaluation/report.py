@@ -4,12 +4,14 @@ the number of responses: every figure comes from grouped counts."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count
 
 from lentera.evaluation.kirkpatrick import BeforeAfter, before_after, roi_percent, window
 from lentera.evaluation.likert import ItemStats, item_stats, pooled, response_rate
@@ -29,13 +31,27 @@ Counts = dict[int, int]
 
 
 def _rating_counts(surveys: Any, *, role: str | None = None) -> dict[int, Counts]:
-    """Per item, its ratings' counts over the given rounds (one query)."""
-    answers = Answer.objects.filter(response__survey__in=surveys, rating__isnull=False)
+    """Per item, its ratings' counts over the given rounds (two queries, one when cached).
+
+    A rating never changes once given, so the counts are cached under the rounds and their number
+    of responses: a new response makes a new key, and the figures are always exact.
+    """
+    ids = sorted(Survey.objects.filter(pk__in=surveys).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    version = Response.objects.filter(survey_id__in=ids).count()
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+    key = f"evaluation:rating-counts:{role or 'all'}:{digest}:{version}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    answers = Answer.objects.filter(response__survey_id__in=ids, rating__isnull=False)
     if role:
         answers = answers.filter(response__role=role)
     counts: dict[int, Counts] = defaultdict(dict)
     for item_id, rating, n in answers.values_list("item_id", "rating").annotate(n=Count("id")).order_by():
         counts[item_id][rating] = counts[item_id].get(rating, 0) + n
+    cache.set(key, dict(counts), 24 * 3600)
     return counts
 
 
@@ -117,10 +133,11 @@ def _earlier_cohorts(cohort: Any) -> list[Any]:
 
 def _reaction(cohort: Any, threshold: int) -> Reaction:
     surveys = Survey.objects.filter(cohort=cohort, kind__in=[Survey.Kind.SESSION, Survey.Kind.COHORT])
-    totals = surveys.aggregate(
-        responses=Count("responses", distinct=True),
-        invited=Count("invitations", filter=Q(invitations__role=Invitation.Role.PARTICIPANT), distinct=True),
-    )
+    # two plain counts: joining both to the rounds at once would multiply their rows
+    totals = {
+        "responses": Response.objects.filter(survey__in=surveys, role=Invitation.Role.PARTICIPANT).count(),
+        "invited": Invitation.objects.filter(survey__in=surveys, role=Invitation.Role.PARTICIPANT).count(),
+    }
     counts = _rating_counts(surveys)
     earlier = _earlier_cohorts(cohort)
     earlier_counts = (

@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -124,6 +125,9 @@ class SurveyResults:
     supervisors: int = 0  # supervisors' responses (follow-ups)
 
 
+COMMENTS_SHOWN = 40
+
+
 def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordinator: bool = True) -> SurveyResults:
     """Per item n, mean, SD, distribution, top/bottom-2-box; per dimension; the response rate.
 
@@ -156,17 +160,20 @@ def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordi
     choices: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     texts: dict[tuple[int, int | None], list[Answer]] = defaultdict(list)
     written: dict[tuple[int, int | None], int] = defaultdict(int)
+    others = Answer.objects.filter(response__survey=survey).exclude(item__kind=FormItem.Kind.LIKERT)
+    for item_id, instructor_id, picked in others.exclude(choices=[]).values_list("item_id", "instructor_id", "choices"):
+        for choice in picked:
+            choices[(item_id, instructor_id)][choice] += 1
+    # comments: every one counted, at most COMMENTS_SHOWN of each item listed (those to review first);
+    # all of them are in the raw-responses export
+    review_first = Case(When(review=Answer.Review.PENDING, then=0), default=1)
     for answer in (
-        Answer.objects.filter(response__survey=survey).exclude(item__kind=FormItem.Kind.LIKERT).order_by("id")
+        others.exclude(text="").only("id", "item_id", "instructor_id", "text", "review").order_by(review_first, "id")
     ):
         key = (answer.item_id, answer.instructor_id)
-        if answer.choices:
-            for choice in answer.choices:
-                choices[key][choice] += 1
-        elif answer.text:
-            written[key] += 1
-            if coordinator or answer.review == Answer.Review.SHOWN:
-                texts[key].append(answer)
+        written[key] += 1
+        if (coordinator or answer.review == Answer.Review.SHOWN) and len(texts[key]) < COMMENTS_SHOWN:
+            texts[key].append(answer)
 
     def block(title: str, items: list[FormItem], person: Any) -> Block:
         results = []
@@ -205,13 +212,19 @@ def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordi
 
 def cohort_surveys(*, cohort: Any) -> list[Survey]:
     """The cohort's rounds with their response and invitation counts (one query)."""
+
+    def per_survey(model: Any) -> Any:  # a subquery each: joining both would multiply their rows
+        counted = (
+            model.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("id")).values("n")
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    from lentera.evaluation.models import Response
+
     return list(
         Survey.objects.filter(cohort=cohort)
         .select_related("session__plan")
-        .annotate(
-            n_responses=Count("responses", distinct=True),
-            n_invited=Count("invitations", distinct=True),
-        )
+        .annotate(n_responses=per_survey(Response), n_invited=per_survey(Invitation))
         .order_by("opens_at")
     )
 

@@ -8,6 +8,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -115,6 +116,7 @@ def test_exports_have_one_anonymous_row_per_response(coordinator: Any, cohort: A
 def test_the_report_has_a_fixed_number_of_queries(coordinator: Any, cohort: Any) -> None:
     url = reverse("evaluation:cohort_report", args=[cohort.pk])
     coordinator.client.get(url)
+    cache.clear()  # the uncached path: rating counts are cached per number of responses
     with CaptureQueriesContext(connection) as few:
         coordinator.client.get(url)
     survey = cohort.surveys.get(kind="session")
@@ -124,9 +126,22 @@ def test_the_report_has_a_fixed_number_of_queries(coordinator: Any, cohort: Any)
         person = EnrolmentFactory(cohort=cohort).user
         services.surveys_ensure(cohort=cohort)
         services.response_submit(survey=survey, answers=[Cleaned(overall, rating=4)], user=person)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         assert coordinator.client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_cached_counts_follow_new_responses(cohort: Any) -> None:
+    def overall() -> Any:
+        return next(li for li in cohort_report(cohort=cohort).reaction.items if li.item.dimension == "overall")
+
+    assert overall().stats.n == 5
+    survey = cohort.surveys.get(kind="session")
+    person = EnrolmentFactory(cohort=cohort).user
+    services.surveys_ensure(cohort=cohort)
+    services.response_submit(survey=survey, answers=[Cleaned(overall().item, rating=1)], user=person)
+    assert overall().stats.n == 6  # a new response makes a new cache key
 
 
 def test_only_the_coordinator_of_the_library_opens_the_report(

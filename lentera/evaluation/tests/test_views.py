@@ -134,7 +134,7 @@ def test_the_results_page_has_a_fixed_number_of_queries(coordinator: Any, round_
     with CaptureQueriesContext(connection) as many:
         response = coordinator.client.get(url)
     assert response.status_code == 200 and Response.objects.count() == 6
-    assert len(many) == len(few) == 10
+    assert len(many) == len(few) == 11
 
 
 def test_ready_forms_install_once(coordinator: Any) -> None:
