@@ -241,7 +241,7 @@ def reminders_send(*, now: datetime | None = None) -> int:
 def _remind(survey: Survey, now: datetime) -> int:
     to_send: list[tuple[int, str]] = []
     for invitation in (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))  # the user is a nullable join: lock only the invitation
         .filter(survey=survey, answered=False, reminded=False)
         .select_related("user")
         .order_by("pk")
