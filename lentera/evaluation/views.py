@@ -78,6 +78,12 @@ def cohort_feedback(request: AccessRequest, pk: int) -> HttpResponse:
             "surveys": (surveys := selectors.cohort_surveys(cohort=cohort)),
             "answered": any(getattr(survey, "n_responses", 0) for survey in surveys),
             "feedback": services.cohort_feedback_for(cohort),
+            "actions": list(
+                ImprovementAction.objects.filter(library=cohort.library, programme__title=cohort.programme.title)
+                .exclude(status=ImprovementAction.Status.DONE)
+                .select_related("cohort")
+                .order_by("due_on")
+            ),
             "has_forms": scoped(FeedbackForm, cohort.library).exists(),
             "now": timezone.now(),
         },

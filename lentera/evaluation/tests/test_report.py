@@ -151,3 +151,12 @@ def test_only_the_coordinator_of_the_library_opens_the_report(
     assert instructor.client.get(url).status_code == 403
     assert participant.client.get(url).status_code == 403
     assert coordinator_b.client.get(url).status_code == 404
+
+
+def test_the_next_cohorts_feedback_page_lists_the_open_actions(coordinator: Any, cohort: Any) -> None:
+    services.improvement_action_save(
+        actor=None, cohort=cohort, what="Tambah waktu praktik SLiMS", owner="Koordinator", due_on=date(2026, 3, 1)
+    )
+    later = CohortFactory(programme=cohort.programme, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 27))
+    page = coordinator.client.get(reverse("evaluation:cohort_feedback", args=[later.pk])).content.decode()
+    assert "Tambah waktu praktik SLiMS" in page
