@@ -33,7 +33,7 @@ from lentera.delivery.models import Attendance, Cohort
 logger = logging.getLogger(__name__)
 
 CHUNK = 100  # certificates per transaction when a whole cohort is issued
-ATTEMPTS = 8  # tries of one transaction when another issuer took the same number or held the lock
+ATTEMPTS = 12  # tries of one transaction when another issuer took the same number or held the lock
 SIGNATURE_MAX_BYTES = 1024 * 1024
 STALE_AFTER = timedelta(minutes=30)  # issuing 500 certificates takes about a second
 SETTINGS_FIELDS = ("number_pattern", "library_code", "title_text", "signature")
@@ -174,7 +174,7 @@ def _with_retries(work: Callable[[], Any]) -> Any:
             if attempt == ATTEMPTS or (isinstance(error, OperationalError) and "locked" not in str(error)):
                 raise
             logger.info("certificate issue attempt %s lost a race (%s); trying again", attempt, error)
-            time.sleep(random.uniform(0.005, 0.05) * attempt)  # noqa: S311 - backoff jitter, not a secret
+            time.sleep(random.uniform(0.02, 0.1) * attempt)  # noqa: S311 - backoff jitter, not a secret
     raise AssertionError("unreachable")
 
 
@@ -283,9 +283,16 @@ def certificates_issue(
     now = now or timezone.now()
     _check_can_issue(cohort, now)
     base_url = _clean_base_url(base_url)
-    completed = [u.pk for u in completed_users(cohort=cohort, now=now)]
-    holders = set(Certificate.objects.filter(cohort=cohort, revoked_at__isnull=True).values_list("user_id", flat=True))
-    todo = [pk for pk in completed if pk not in holders]
+
+    def still_to_issue() -> list[int]:
+        completed = [u.pk for u in completed_users(cohort=cohort, now=now)]
+        holders = set(
+            Certificate.objects.filter(cohort=cohort, revoked_at__isnull=True).values_list("user_id", flat=True)
+        )
+        return [pk for pk in completed if pk not in holders]
+
+    # a read can meet another issuer's lock too (SQLite's shared cache): tried again like the writes
+    todo: list[int] = _with_retries(still_to_issue)
     issued: list[Certificate] = []
     if on_progress:
         on_progress(0, len(todo))

@@ -251,7 +251,7 @@ def _behaviour(cohort: Any) -> Behaviour:
     roles = dict(Response.objects.filter(survey=survey).values_list("role").annotate(n=Count("id")).order_by())
     lines: dict[str, list[ItemLine]] = {}
     for role in (Invitation.Role.PARTICIPANT, Invitation.Role.SUPERVISOR):
-        counts = _rating_counts([survey], role=role)
+        counts = _rating_counts(Survey.objects.filter(pk=survey.pk), role=role)
         items = {i.pk: i for i in FormItem.objects.filter(pk__in=counts)}
         lines[role] = [
             ItemLine(items[pk], item_stats(counts[pk])) for pk in sorted(counts, key=lambda pk: (items[pk].order, pk))

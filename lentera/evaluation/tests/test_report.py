@@ -160,3 +160,20 @@ def test_the_next_cohorts_feedback_page_lists_the_open_actions(coordinator: Any,
     later = CohortFactory(programme=cohort.programme, starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 27))
     page = coordinator.client.get(reverse("evaluation:cohort_feedback", args=[later.pk])).content.decode()
     assert "Tambah waktu praktik SLiMS" in page
+
+
+def test_l3_puts_participants_and_supervisors_side_by_side(cohort: Any) -> None:
+    from lentera.evaluation import followup
+
+    survey = followup.follow_up_open(actor=None, cohort=cohort, early=True)
+    general, _per = survey_items(survey=survey)
+    own = next(i for i in general if i.form.kind == "follow_up" and i.kind == "likert")
+    theirs = next(i for i in general if i.form.kind == "supervisor" and i.kind == "likert")
+    person = cohort.enrolments.first().user
+    services.response_submit(survey=survey, answers=[Cleaned(own, rating=4)], user=person)
+    token = followup.supervisor_invite(actor=None, survey=survey, participant=person, email="atasan@contoh.id")
+    services.response_submit(survey=survey, answers=[Cleaned(theirs, rating=2)], token=token)
+    behaviour = cohort_report(cohort=cohort).behaviour
+    assert (behaviour.participant_responses, behaviour.supervisor_responses) == (1, 1)
+    assert [line.stats.mean for line in behaviour.participants] == [4.0]
+    assert [line.stats.mean for line in behaviour.supervisors] == [2.0]
