@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from lentera.assessment.models import Assignment, Rubric
 from lentera.assessment.rubric_grid import Grid, check_grid, default_grid, read_grid
 from lentera.delivery.models import Enrolment
 from lentera.delivery.selectors import session_get_for_user
+from lentera.lib.downloads import stored_file_download
 from lentera.lib.forms import add_service_errors
 
 AUTHORS = (Role.COORDINATOR, Role.INSTRUCTOR)
@@ -233,15 +234,11 @@ def submission_file(request: AccessRequest, pk: int) -> HttpResponseBase:
     submission = selectors.submission_get_for_user(access=request.access, pk=pk)
     if not submission.file:
         raise Http404
-    response = FileResponse(
-        submission.file.open("rb"),
-        as_attachment=True,
+    return stored_file_download(
+        submission.file,
         filename=submission.original_name or submission.file.name,
-        content_type=submission.content_type or "application/octet-stream",
+        content_type=submission.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @role_required(Role.COORDINATOR, Role.INSTRUCTOR)

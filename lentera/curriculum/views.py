@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelForm
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +30,7 @@ from lentera.curriculum.forms import (
     SessionPlanForm,
 )
 from lentera.curriculum.jp import jp_for_minutes, total_jp
+from lentera.lib.downloads import stored_file_download
 from lentera.lib.forms import add_service_errors
 
 STAFF_ROLES = (Role.COORDINATOR, Role.INSTRUCTOR, Role.PARTICIPANT)
@@ -354,12 +355,6 @@ def material_download(request: AccessRequest, pk: int) -> HttpResponseBase:
     material = selectors.material_get_for_user(access=request.access, pk=pk)
     if material.kind != material.Kind.FILE or not material.file:
         raise Http404
-    response = FileResponse(
-        material.file.open("rb"),
-        as_attachment=True,
-        filename=material.original_name or material.file.name,
-        content_type=material.content_type or "application/octet-stream",
+    return stored_file_download(
+        material.file, filename=material.original_name or material.file.name, content_type=material.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

@@ -12,79 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role
 from lentera.evaluation import builder, selectors
+from lentera.evaluation.forms import FeedbackFormForm, ItemForm, SectionForm
 from lentera.evaluation.models import Dimension, FeedbackForm, FormItem, FormSection
-from lentera.lib.forms import StyledFormMixin, add_service_errors, choice_field
+from lentera.lib.forms import add_service_errors
 
 # Forms -------------------------------------------------------------------------------------
-
-
-class FeedbackFormForm(StyledFormMixin, forms.Form):
-    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
-    kind = forms.ChoiceField(label=gettext_lazy("used for"), choices=FeedbackForm.Kind.choices)
-    introduction = forms.CharField(
-        label=gettext_lazy("introduction"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Shown above the questions."),
-    )
-
-    def __init__(self, *args: Any, locked: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].disabled = locked
-
-
-class SectionForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("section title"), max_length=200)
-
-
-class ItemForm(StyledFormMixin, forms.Form):
-    section = forms.TypedChoiceField(label=gettext_lazy("section"), coerce=int)
-    text = forms.CharField(
-        label=gettext_lazy("statement or question"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    kind = forms.ChoiceField(label=gettext_lazy("answer type"), choices=FormItem.Kind.choices)
-    dimension = forms.ChoiceField(label=gettext_lazy("dimension"), choices=Dimension.choices)
-    options = forms.CharField(
-        label=gettext_lazy("options"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Single and multiple choice only: one option per line."),
-    )
-    allows_not_applicable = forms.BooleanField(
-        label=gettext_lazy("allow “not applicable”"),
-        required=False,
-        help_text=gettext_lazy("Agreement items only."),
-    )
-    is_required = forms.BooleanField(label=gettext_lazy("an answer is required"), required=False)
-
-    def __init__(
-        self, *args: Any, sections: list[FormSection] | None = None, locked: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if sections is None:  # adding: the item goes into the section it is added to
-            del self.fields["section"]
-        else:
-            choice_field(self, "section").choices = [(s.pk, s.title) for s in sections]
-        for name in builder.FIXED_ONCE_ANSWERED if locked else ():
-            self.fields[name].disabled = True  # the value shown is the value kept
-
-    def clean_options(self) -> list[str]:
-        value = self.cleaned_data.get("options", "")
-        return value if isinstance(value, list) else builder.options_from_text(value)
 
 
 def _item_initial(item: FormItem) -> dict[str, Any]:
