@@ -100,6 +100,8 @@ def _pick(page: Page, criterion: Any, level: Any) -> None:
 
 def _comment(page: Page, criterion: Any, text: str) -> None:
     """Type a comment on a criterion; leaving the field saves it with the chosen level."""
+    # the card is swapped by HTMX after each choice: type only once no request is in flight
+    page.wait_for_function("!document.querySelector('.htmx-request')")
     card = _card(page, criterion)
     card.locator("input[name=criterion_comment]").fill(text)
     with page.expect_response(_is_htmx_post) as answer:
