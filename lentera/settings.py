@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "lentera.lib",
     "lentera.accounts",
     "lentera.curriculum",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lentera.accounts.middleware.CurrentLibraryMiddleware",
+    # last, as django-axes asks: it turns a refused login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lentera.urls"
@@ -150,6 +154,14 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes' lockout check first (refuses a locked-out username before any password is
+    # checked), then the ordinary username and password. The subclass only adds that an
+    # authenticate() without a request (a management command, a test's client.login()) is not a
+    # login from the web and is not counted; see lentera/accounts/backends.py.
+    "lentera.accounts.backends.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -159,6 +171,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, that
+# username is refused for AXES_COOLOFF_TIME, or until a coordinator of one of its libraries
+# unlocks it on the person's page. A successful login clears the count.
+#
+# Locked per username only, not per IP address and not per username + IP. Library staff share PCs
+# and sit behind one NAT address for the whole building: an IP in the key would lock every
+# colleague out after one person's typos (IP alone), or give a guesser a fresh five tries from
+# every address they can rotate through (username + IP). Per username, the password is what is
+# protected, wherever the guesses come from; the price is that someone who knows a username can
+# lock it for 15 minutes, which the coordinator's unlock answers. (axes.W006 warns about lockouts
+# without the IP because its other keys, user agent and cookies, can be rotated; a username
+# cannot, so the warning does not apply here.)
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lockout are refused without restarting the clock, so "try again in 15 minutes"
+# stays true for someone who tries once more after ten.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A page of its own at the login address: the lockout message and the way out (a new password by
+# email lifts the lock), status 429 (lentera/accounts/views.py, login_locked_out).
+AXES_LOCKOUT_CALLABLE = "lentera.accounts.views.login_locked_out"
+# UU PDP, least data: keep the failed attempts lockout needs, not a log of every login.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind nginx the client address is in X-Forwarded-For; only used for the attempt records.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Language and time: Indonesian first, English switchable; Western Indonesia Time.
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "id")

@@ -84,6 +84,9 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "accounts:choose_library": ("get", SIGNED_IN, None),
     "accounts:language": ("post", row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), None),
     "accounts:profile": ("get", SIGNED_IN, None),
+    "accounts:personal_data": ("get", SIGNED_IN, None),
+    # everyone signed in downloads their own data (a ZIP), whatever their role
+    "accounts:personal_data_download": ("post", SIGNED_IN, None),
     "accounts:password_change": ("get", SIGNED_IN, None),
     "accounts:password_change_done": ("get", SIGNED_IN, None),
     "accounts:password_reset": ("get", EVERYONE, None),
@@ -94,6 +97,9 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "accounts:people": ("get", COORDINATOR_PAGE, None),
     "accounts:person_add": ("get", COORDINATOR_PAGE, None),
     "accounts:person_detail": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["person"].pk}),
+    # not locked: the coordinator is told so and sent back to the person's page
+    "accounts:person_unlock": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["person"].pk}),
+    "accounts:person_erase": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["person"].pk}),
     "accounts:membership_revoke": (
         "post",
         row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),

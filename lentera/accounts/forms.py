@@ -166,3 +166,20 @@ class PeopleFilterForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "role").choices = [("", _("All roles")), *Role.choices]
+
+
+class EraseForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the person asked for it in writing on 3 March. Kept in the audit log."),
+        error_messages={"required": _("Say why the data is erased (it is kept in the audit log).")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: the name, contact details, NIP, uploaded files and login go for good and cannot be restored."
+        ),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

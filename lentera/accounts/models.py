@@ -57,6 +57,9 @@ class User(AbstractUser):
     )
     work_unit = models.CharField(_("work unit"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    # Set when a coordinator erased the person's personal data (UU PDP): the row stays, pseudonymised,
+    # so attendance counts, scores and certificate numbers keep adding up.
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     objects = LenteraUserManager()  # type: ignore[misc]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from lentera.accounts.models import AuditEntry, Library, Membership, Role, User
 from lentera.lib.tenancy import scoped
@@ -102,3 +105,36 @@ def audit_entries(*, access: LibraryAccess, action: str = "", actor_query: str =
     if actor_query:
         entries = entries.filter(Q(actor__full_name__icontains=actor_query) | Q(actor__username=actor_query))
     return entries
+
+
+@dataclass(frozen=True)
+class LoginLockout:
+    """A person's failed logins within the cool-off, and whether they are locked out now."""
+
+    failures: int
+    limit: int
+    locked: bool
+
+
+def login_lockout(*, user: User, now: datetime | None = None) -> LoginLockout:
+    """django-axes' count of recent failed logins for the person's username (one query)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    now = now or timezone.now()
+    attempts = AccessAttempt.objects.filter(username=user.username)
+    if settings.AXES_COOLOFF_TIME:
+        attempts = attempts.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
+    failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    limit = settings.AXES_FAILURE_LIMIT
+    return LoginLockout(failures=failures, limit=limit, locked=failures >= limit)
+
+
+def person_other_libraries(*, library: Library, person: User) -> list[Library]:
+    """The other libraries where ``person`` has an active role (they keep the person's data)."""
+    return list(
+        Library.objects.filter(memberships__user=person, memberships__is_active=True)
+        .exclude(pk=library.pk)
+        .distinct()
+        .order_by("name")
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -180,3 +180,30 @@ def password_setup_send(*, request: HttpRequest, user: User, library: Library | 
     subject = "".join(render_to_string("registration/password_set_subject.txt", context).splitlines())
     body = render_to_string("registration/password_set_email.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+def login_lockout_clear(*, user: User) -> int:
+    """Forget the person's failed logins (django-axes); returns how many attempt records went."""
+    from axes.utils import reset
+
+    return reset(username=user.username)
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, library: Library, user: User) -> int:
+    """A coordinator of ``library`` lets a locked-out person try to log in again at once.
+
+    The view has checked the coordinator's access to the person; this checks it again, so no
+    other caller can unlock someone outside the actor's library.
+    """
+    if not Membership.objects.filter(user=actor, library=library, role=Role.COORDINATOR, is_active=True).exists():
+        raise PermissionDenied
+    if not Membership.objects.filter(user=user, library=library).exists():
+        raise PermissionDenied
+    from lentera.accounts.selectors import login_lockout
+
+    failures = login_lockout(user=user).failures
+    if not login_lockout_clear(user=user):
+        raise ValidationError(_("This person's login is not locked."))
+    audit_record(actor=actor, library=library, action="user.unlock", obj=user, changes={"failed_logins": [failures, 0]})
+    return failures

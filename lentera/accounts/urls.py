@@ -10,6 +10,8 @@ urlpatterns = [
     path("pilih-perpustakaan/", views.choose_library, name="choose_library"),
     path("bahasa/", views.set_language, name="language"),
     path("profil/", views.profile, name="profile"),
+    path("profil/data-pribadi/", views.my_personal_data, name="personal_data"),
+    path("profil/data-pribadi/unduh/", views.my_personal_data_download, name="personal_data_download"),
     path("kata-sandi/", views.password_change, name="password_change"),
     path("kata-sandi/selesai/", views.password_change_done, name="password_change_done"),
     path("lupa-kata-sandi/", views.password_reset, name="password_reset"),
@@ -20,6 +22,8 @@ urlpatterns = [
     path("orang/", views.people, name="people"),
     path("orang/tambah/", views.person_add, name="person_add"),
     path("orang/<int:pk>/", views.person_detail, name="person_detail"),
+    path("orang/<int:pk>/buka-kunci/", views.person_unlock, name="person_unlock"),
+    path("orang/<int:pk>/hapus-data/", views.person_erase, name="person_erase"),
     path("peran/<int:pk>/cabut/", views.membership_revoke, name="membership_revoke"),
     path("log-audit/", views.audit_log, name="audit_log"),
 ]

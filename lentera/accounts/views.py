@@ -1,4 +1,5 @@
-"""Account pages: login and library choice, language, profile, people, library settings, audit log."""
+"""Account pages: login (and its lockout) and library choice, language, profile, personal data,
+people (unlock, erase), library settings, audit log."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate
 from django.utils.translation import gettext as _
@@ -24,6 +26,8 @@ from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.audit import action_label
 from lentera.accounts.middleware import SESSION_KEY
 from lentera.accounts.models import Membership, Role
+from lentera.lib import personal_data
+from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.tenancy import scoped
 
@@ -62,6 +66,15 @@ class LoginView(auth_views.LoginView):
             next_url = self.get_redirect_url()
             return HttpResponseRedirect(f"{target}?next={next_url}" if next_url else target)
         return response
+
+
+def login_locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """What django-axes answers instead of logging in while a username is locked (AXES_LOCKOUT_CALLABLE)."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    minutes = int(cool_off.total_seconds() // 60) if cool_off else 0
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 @login_required
@@ -121,6 +134,22 @@ def profile(request: AccessRequest) -> HttpResponse:
         "accounts/profile.html",
         {"form": form, "libraries": roles, "role_labels": dict(Role.choices)},
     )
+
+
+@login_required
+def my_personal_data(request: AccessRequest) -> HttpResponse:
+    """What Lentera keeps about me, and the button that downloads all of it."""
+    return render(
+        request, "accounts/personal_data.html", {"libraries": selectors.libraries_for_user(user=request.user)}
+    )
+
+
+@login_required
+@require_POST
+def my_personal_data_download(request: AccessRequest) -> HttpResponse:
+    content = personal_data.personal_data_export(actor=request.user, user=request.user, library=request.access.library)
+    filename = f"lentera-data-pribadi-{timezone.localdate():%Y-%m-%d}.zip"
+    return download(content, filename=filename, content_type="application/zip")
 
 
 @role_required(Role.COORDINATOR)
@@ -220,7 +249,65 @@ def person_detail(request: AccessRequest, pk: int) -> HttpResponse:
             "person": person,
             "memberships": selectors.person_memberships(access=access, person=person),
             "form": form,
+            "lockout": selectors.login_lockout(user=person),
         },
+    )
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def person_unlock(request: AccessRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(access=request.access, pk=pk)
+    try:
+        services.user_unlock(actor=request.user, library=request.access.current_library, user=person)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s can log in again.") % {"name": person.full_name})
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@role_required(Role.COORDINATOR)
+@require_http_methods(["GET", "POST"])
+def person_erase(request: AccessRequest, pk: int) -> HttpResponse:
+    access = request.access
+    person = selectors.person_get_for_user(access=access, pk=pk)
+    form = forms.EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = personal_data.user_erase(
+                actor=request.user, library=access.current_library, user=person, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if result.erased:
+                messages.success(
+                    request,
+                    _("The personal data was erased. The person is now called “%(name)s”.")
+                    % {"name": personal_data.pseudonym(person)},
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "%(name)s also belongs to %(libraries)s, which still works with them, so their personal "
+                        "data was kept. Their roles in your library were removed."
+                    )
+                    % {"name": person.full_name, "libraries": ", ".join(lib.name for lib in result.other_libraries)},
+                )
+            return redirect("accounts:person_detail", pk=person.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "accounts/person_erase.html",
+        {
+            "person": person,
+            "form": form,
+            "other_libraries": selectors.person_other_libraries(library=access.current_library, person=person),
+            "is_self": person.pk == request.user.pk,
+        },
+        status=status,
     )
 
 
@@ -265,8 +352,21 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="registration/password_reset_subject.txt",
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    form_class=forms.StyledSetPasswordForm, success_url=reverse_lazy("accounts:password_reset_complete")
-)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password from the emailed link also lifts a login lockout: the person has
+    shown they own the address, and the lockout guards the password they just replaced."""
+
+    form_class = forms.StyledSetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.login_lockout_clear(user=form.user)
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 logout = auth_views.LogoutView.as_view()
