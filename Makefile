@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+# pytest workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process
+PYTEST_WORKERS ?= auto
 
 .PHONY: demo test install lint types unit browser messages screenshots clean-venv check-browser bench
 
@@ -49,16 +51,16 @@ types: $(STAMP)
 
 unit: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -m "not browser" -q
+	$(VENV)/bin/pytest -m "not browser" -q -n $(PYTEST_WORKERS)
 
 browser: $(STAMP) check-browser $(AXE)
-	$(VENV)/bin/pytest -m browser -q tests/browser
+	$(VENV)/bin/pytest -m browser -q -n $(PYTEST_WORKERS) tests/browser
 
 test: $(STAMP) check-browser $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy lentera
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS)
 
 # Regenerate the user-guide screenshots in docs/panduan/img from the browser tests.
 screenshots: $(STAMP) check-browser $(AXE)
@@ -75,4 +77,10 @@ clean-venv:
 # Benchmarks (see bench/run.py); figures go to bench/results/.
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	@# the page benchmark's load generator for GETs: Debian's wrk (locust, for the POSTs, is in the bench extra)
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's wrk for the page benchmark..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else echo "No wrk: the page benchmark is skipped (install Debian's 'wrk' package as root)."; fi
 	$(PY) bench/run.py
