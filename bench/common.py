@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 # the benchmarks in the order they run and are listed; BENCH_ONLY picks among these names
-BENCHMARKS = ("import", "checkin", "posttest", "certificates", "feedback", "report")
+BENCHMARKS = ("import", "checkin", "posttest", "certificates", "feedback", "report", "pages")
 # rows written before rows carried their benchmark's name: told apart by the start of their title
 _TITLE_STARTS = {"enrolment import": "import", "check-in": "checkin", "post-test": "posttest"}
 
@@ -86,13 +86,15 @@ def record(
             "name": name,
             "database": database,
             "metric": metric,
-            "value": round(value, 2),
+            # 2 decimals, or 3 significant digits below 1 (a ratio of 0.004 stays readable)
+            "value": round(value, 2) if abs(value) >= 1 or value == 0 else float(f"{value:.3g}"),
             "unit": unit,
             "target": target,
             "met": met,
         }
     )
-    print(f"  {name} [{database}] {metric}: {value:.2f} {unit}" + (f" (target {target})" if target else ""))
+    shown = f"{value:.2f}" if abs(value) >= 1 else f"{value:.3g}"
+    print(f"  {name} [{database}] {metric}: {shown} {unit}" + (f" (target {target})" if target else ""))
 
 
 def bench_of(row: dict[str, Any]) -> str:

@@ -1,0 +1,247 @@
+"""What the page-throughput benchmark requests, picked by query from the seeded database.
+
+Run after seed_demo and seed_scale (see bench/run.py). Picks:
+
+- the library with the most data (the most attendance rows);
+- in it, a running cohort (the one with the most past sessions, then the most enrolments; the
+  most recently active cohort when none runs today) and an enrolled participant of it with the
+  most attendance rows there; the session page is the latest past session they attended;
+- the feedback form: the participant's open, unanswered round of that cohort (the rounds are
+  opened first, as the product's pages do); when they have none, one round of the POST pool
+  below is kept back for it;
+- a coordinator of the library and the cohort of the library with the most feedback responses,
+  for the cohort page and the cohort's evaluation (Kirkpatrick) report;
+- the POST pool: a cohort of N new participants whose 5 session rounds (2 instructors each)
+  ended within the last hour: 5 × N open invitations, each answered once by the load generator.
+
+Usage: python bench/pages_setup.py [N]   (N participants in the POST pool, default 1200)
+
+Prints, as its last line, JSON: the choices made (ids, for the record), ``pages`` (key, path,
+session cookie, and a text the page must contain), ``rounds`` of the pool (survey id and the
+form fields a full answer fills) and ``pool``: [session cookie, round index] per invitation,
+round by round.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import timedelta
+from typing import Any
+
+import django_env  # noqa: F401 - sets up Django
+from django.contrib.auth.hashers import make_password
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from people import enrol_participants, session_cookies
+
+from lentera.accounts.models import Library, Membership, Role, User
+from lentera.curriculum.models import Module, Programme, SessionPlan
+from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession, SessionInstructor
+from lentera.evaluation import services
+from lentera.evaluation.answering import field_name
+from lentera.evaluation.models import FeedbackForm, Invitation, Response
+from lentera.evaluation.selectors import survey_instructors, survey_items
+
+PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
+SESSIONS = 5
+
+
+def busiest_library() -> Library:
+    top = Attendance.objects.values("library").annotate(n=Count("id")).order_by("-n").first()
+    if top is None:
+        top = Enrolment.objects.values("library").annotate(n=Count("id")).order_by("-n").first()
+    if top is None:
+        raise SystemExit("pages_setup: the database has no attendance and no enrolments: seed it first")
+    return Library.objects.get(pk=top["library"])
+
+
+def running_cohort(library: Library, now: Any) -> Cohort:
+    today = timezone.localdate(now)
+    cohorts = Cohort.objects.filter(library=library).annotate(
+        past=Count("sessions", filter=Q(sessions__ends_at__lte=now), distinct=True),
+        enrolled=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED), distinct=True),
+        last_session=Max("sessions__ends_at", filter=Q(sessions__ends_at__lte=now)),
+    )
+    chosen = (
+        cohorts.filter(starts_on__lte=today, ends_on__gte=today, past__gt=0, enrolled__gt=0)
+        .order_by("-past", "-enrolled", "pk")
+        .first()
+    )
+    if chosen is None:  # nothing runs today: the cohort whose last session ended most recently
+        chosen = cohorts.filter(past__gt=0, enrolled__gt=0).order_by("-last_session", "pk").first()
+    if chosen is None:
+        raise SystemExit(f"pages_setup: library {library.pk} has no cohort with a past session and participants")
+    return chosen
+
+
+def cohort_participant(cohort: Cohort, now: Any) -> tuple[User, Invitation | None]:
+    """The enrolled participant with the most attendance in the cohort; one with an open round if any."""
+    people = list(
+        User.objects.filter(
+            enrolments__cohort=cohort,
+            enrolments__status=Enrolment.Status.ENROLLED,
+            memberships__library=cohort.library,
+            memberships__role=Role.PARTICIPANT,
+            memberships__is_active=True,
+        )
+        .annotate(n=Count("attendance", filter=Q(attendance__session__cohort=cohort), distinct=True))
+        .order_by("-n", "pk")[:50]
+    )
+    if not people:
+        raise SystemExit(f"pages_setup: cohort {cohort.pk} has no enrolled participant")
+    for person in people:
+        invitation = (
+            Invitation.objects.filter(
+                user=person,
+                answered=False,
+                role=Invitation.Role.PARTICIPANT,
+                survey__cohort=cohort,
+                survey__opens_at__lte=now,
+                survey__closes_at__gt=now,
+            )
+            .order_by("survey__closes_at")
+            .first()
+        )
+        if invitation is not None:
+            return person, invitation
+    return people[0], None
+
+
+def attended_session(cohort: Cohort, user: User, now: Any) -> ScheduledSession:
+    past = cohort.sessions.filter(ends_at__lte=now).order_by("-ends_at")
+    return past.filter(attendance__user=user).first() or past.first()  # type: ignore[return-value]
+
+
+def report_cohort(library: Library) -> Cohort:
+    top = (
+        Response.objects.filter(survey__library=library)
+        .values("survey__cohort")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    if top is not None:
+        return Cohort.objects.get(pk=top["survey__cohort"])
+    return Cohort.objects.filter(library=library).annotate(n=Count("enrolments")).order_by("-n", "pk").first()  # type: ignore[return-value]
+
+
+def coordinator_of(library: Library) -> User:
+    membership = (
+        Membership.objects.filter(library=library, role=Role.COORDINATOR, is_active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise SystemExit(f"pages_setup: library {library.pk} has no coordinator")
+    return membership.user
+
+
+def post_pool(library: Library, now: Any, tag: int) -> tuple[list[dict[str, Any]], list[User]]:
+    """A cohort of PEOPLE new participants with 5 session rounds open now (as bench/feedback_setup.py)."""
+    if not FeedbackForm.objects.filter(library=library, kind=FeedbackForm.Kind.SESSION, is_active=True).exists():
+        services.ready_forms_install(actor=None, library=library)
+    programme = Programme.objects.create(library=library, year=now.year, title=f"Bench pages {tag}")
+    module = Module.objects.create(library=library, programme=programme, title="Modul Bench")
+    cohort = Cohort.objects.create(
+        library=library,
+        programme=programme,
+        name=f"Bench pages {tag}",
+        starts_on=timezone.localdate(now),
+        ends_on=timezone.localdate(now + timedelta(days=1)),
+        capacity=PEOPLE,
+    )
+    teachers = User.objects.bulk_create(
+        [
+            User(
+                username=f"bench{tag}-i{i}",
+                full_name=f"Instruktur {i}",
+                email=f"i{tag}-{i}@x.example",
+                password=make_password(None),
+            )
+            for i in range(2 * SESSIONS)
+        ]
+    )
+    Membership.objects.bulk_create([Membership(user=u, library=library, role=Role.INSTRUCTOR) for u in teachers])
+    for n in range(SESSIONS + 1):
+        plan = SessionPlan.objects.create(library=library, module=module, order=n + 1, title=f"Sesi {n + 1}")
+        # sessions 1-5 ended 50, 40, ... 10 minutes ago; session 6 is tomorrow (no end-of-cohort round yet)
+        ends = now - timedelta(minutes=10 * (SESSIONS - n)) if n < SESSIONS else now + timedelta(days=1)
+        session = ScheduledSession.objects.create(
+            library=library, cohort=cohort, plan=plan, starts_at=ends - timedelta(minutes=90), ends_at=ends, jp=2
+        )
+        for person in teachers[2 * n : 2 * n + 2]:
+            SessionInstructor.objects.create(library=library, session=session, user=person)
+    users = enrol_participants(library=library, cohort=cohort, people=PEOPLE, tag=tag)
+    rounds = []
+    for survey in services.surveys_ensure(cohort=cohort, now=now):
+        general, per_instructor = survey_items(survey=survey)
+        fields = [field_name(item) for item in general if item.is_rating]
+        fields += [
+            field_name(item, person)
+            for person in survey_instructors(survey=survey)
+            for item in per_instructor
+            if item.is_rating
+        ]
+        comment = next(field_name(item) for item in general if item.is_text)
+        rounds.append({"survey": survey.pk, "ratings": fields, "comment": comment})
+    return rounds, users
+
+
+def main() -> None:
+    tag = time.time_ns()
+    now = timezone.now()
+    library = busiest_library()
+    cohort = running_cohort(library, now)
+    services.surveys_ensure(cohort=cohort, now=now)  # as the product's pages and periodic job do
+    participant, invitation = cohort_participant(cohort, now)
+    session = attended_session(cohort, participant, now)
+    coordinator = coordinator_of(library)
+    reported = report_cohort(library)
+    rounds, pool_users = post_pool(library, now, tag)
+    pool_cookies = session_cookies(pool_users, library)
+    pool = [[cookie, index] for index in range(len(rounds)) for cookie in pool_cookies]
+    if invitation is not None:
+        form_cookie, form_survey = None, invitation.survey_id
+    else:  # keep the pool's first invitation back for the form page: it is never answered
+        form_cookie, form_survey = pool.pop(0)[0], rounds[0]["survey"]
+    participant_cookie, coordinator_cookie = session_cookies([participant], library) + session_cookies(
+        [coordinator], library
+    )
+    pages = [
+        ("dashboard", reverse("dashboard"), participant_cookie, "<main"),
+        ("session", reverse("delivery:session_detail", args=[session.pk]), participant_cookie, "<main"),
+        (
+            "feedback form",
+            reverse("evaluation:answer", args=[form_survey]),
+            form_cookie or participant_cookie,
+            "data-draft-key",
+        ),
+        ("cohort page", reverse("delivery:cohort_detail", args=[reported.pk]), coordinator_cookie, "<main"),
+        ("evaluation report", reverse("evaluation:cohort_report", args=[reported.pk]), coordinator_cookie, "<main"),
+    ]
+    print(
+        json.dumps(
+            {
+                "library": library.pk,
+                "cohort": cohort.pk,
+                "participant": participant.pk,
+                "session": session.pk,
+                "form_from_pool": invitation is None,
+                "coordinator": coordinator.pk,
+                "report_cohort": reported.pk,
+                "report_responses": Response.objects.filter(survey__cohort=reported).count(),
+                "report_enrolments": reported.enrolments.count(),
+                "pages": [{"key": k, "path": p, "cookie": c, "marker": m} for k, p, c, m in pages],
+                "rounds": rounds,
+                "pool": pool,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
