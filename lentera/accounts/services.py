@@ -113,6 +113,8 @@ def membership_grant(*, actor: Any, library: Library, user: User, role: str) -> 
     """Give ``user`` a role in ``library`` (or reactivate it)."""
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
+    if user.erased_at is not None:
+        raise ValidationError({"role": _("This person's personal data was erased: they cannot be given a role.")})
     membership, created = Membership.objects.get_or_create(user=user, library=library, role=role)
     if not created and membership.is_active:
         raise ValidationError({"role": _("This person already has this role.")})

@@ -388,3 +388,14 @@ class TestErase:
             user_erase(actor=coordinator.user, library=library_a, user=world.person, reason="Uji")
         assert User.objects.get(pk=world.person.pk).full_name == NAME
         assert default_storage.exists(world.photo) and default_storage.exists(world.hand_in)
+
+
+def test_an_erased_person_gets_no_role_again(coordinator: Any, participant: Any) -> None:
+    from lentera.accounts.services import membership_grant
+
+    user_erase(actor=coordinator.user, library=coordinator.library, user=participant.user, reason="Pindah")
+    person = User.objects.get(pk=participant.user.pk)
+    with pytest.raises(ValidationError):
+        membership_grant(actor=coordinator.user, library=coordinator.library, user=person, role=Role.INSTRUCTOR)
+    page = coordinator.client.get(reverse("accounts:person_detail", args=[person.pk])).content.decode()
+    assert person.username not in page and 'name="role"' not in page
