@@ -75,6 +75,13 @@ class TestLockout:
         other = Client()
         assert fail(other, "participant_a", 4).status_code == 200  # four again, not locked
 
+    def test_spaces_around_the_username_count_as_the_same_username(self, participant: Any) -> None:
+        client = Client()
+        for typed in ["participant_a", " participant_a", "participant_a ", "  participant_a", "participant_a\t"]:
+            response = attempt(client, typed)
+        assert response.status_code == 429
+        assert attempt(client, "participant_a", TEST_PASSWORD).status_code == 429
+
     def test_a_lockout_is_per_username_not_per_pc(self, participant: Any, instructor: Any) -> None:
         shared_pc = Client()
         fail(shared_pc, "participant_a", 5)
