@@ -117,6 +117,13 @@ def test_seed_scale_tiny(settings: Any) -> None:
         assert certificate.jp > 0 and certificate.library_name and certificate.cohort_name
         certificate.full_clean()
 
+    # a certificate for exactly those the completion rules say completed
+    from lentera.assessment.exam_selectors import cohort_completion
+
+    for cohort in Cohort.objects.filter(library__slug__startswith=SLUG_PREFIX, status=Cohort.Status.FINISHED):
+        completed = {row.user.pk for row in cohort_completion(cohort=cohort) if row.status == "completed"}
+        assert completed == set(scale.filter(cohort=cohort).values_list("user_id", flat=True))
+
     # anonymous feedback: no respondent; one response per answered invitation
     surveys = Survey.objects.filter(library__slug__startswith=SLUG_PREFIX)
     assert not Response.objects.filter(survey__in=surveys, respondent__isnull=False).exists()
