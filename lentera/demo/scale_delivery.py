@@ -24,6 +24,7 @@ from lentera.delivery.models import (
 )
 from lentera.demo.scale_db import Writer
 from lentera.demo.scale_people import LibraryData
+from lentera.demo.scale_plan import COMPLETION_SHARE
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 ROOMS = {"practice": "Laboratorium Komputer", "role_play": "Ruang Layanan (simulasi)"}
@@ -54,6 +55,7 @@ class CohortRow:
     running: bool
     tested: bool
     session_feedback: bool  # every session had a feedback round
+    follow_up: bool = False  # its follow-up round (L3) came due and has closed
     sessions: list[SessionRow] = field(default_factory=list)
     enrolled: list[int] = field(default_factory=list)
     outcome: dict[int, str] = field(default_factory=dict)
@@ -152,6 +154,11 @@ def build_delivery(
                     status=Cohort.Status.RUNNING if running else Cohort.Status.FINISHED,
                 )
             )
+    for lib in libraries:
+        # the newest finished cohort whose follow-up has come and gone (75 days, then open for 21)
+        done = [r for r in rows if r.lib is lib and not r.running and r.ends_on + timedelta(days=96) < today]
+        if done:
+            max(done, key=lambda r: r.ends_on).follow_up = True
     made = writer.bulk("cohorts", objects)
     for row, cohort in zip(rows, made, strict=True):
         row.id = cohort.pk
@@ -216,8 +223,6 @@ def _schedule(writer: Writer, rows: list[CohortRow], sessions: int, now: datetim
 
 
 def _outcome(rng: random.Random, row: CohortRow) -> str:
-    from lentera.demo.scale_plan import COMPLETION_SHARE
-
     if rng.random() < COMPLETION_SHARE:
         return COMPLETE
     return LOW_POST if row.tested and rng.random() < 0.4 else LOW_ATTENDANCE

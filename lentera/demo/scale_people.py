@@ -16,7 +16,7 @@ from lentera.delivery.models import InstructorProfile
 from lentera.demo import data
 from lentera.demo.assessment import BANK
 from lentera.demo.scale_db import Writer
-from lentera.demo.scale_plan import LibraryPlan
+from lentera.demo.scale_plan import INSTRUCTORS_PER_LIBRARY, SESSIONS_PER_COHORT, LibraryPlan
 from lentera.evaluation import services as evaluation_services
 from lentera.evaluation.models import FeedbackForm, FeedbackSettings, FormItem
 
@@ -139,7 +139,7 @@ def make_libraries(writer: Writer, plans: list[LibraryPlan], rng: random.Random)
     for index, p in enumerate(plans):
         roles.append((index, len(users), Role.COORDINATOR))
         users.append(people.user(f"{p.short}.koordinator", people.name(), "Ahli Madya", "Bidang Layanan dan Pembinaan"))
-        for n in range(1, data_instructors() + 1):
+        for n in range(1, INSTRUCTORS_PER_LIBRARY + 1):
             roles.append((index, len(users), Role.INSTRUCTOR))
             level = rng.choice(["Ahli Muda", "Ahli Madya", "Non-PNS"])
             users.append(people.user(f"{p.short}.instruktur{n}", people.name(), level, "Tim Instruktur"))
@@ -159,23 +159,18 @@ def make_libraries(writer: Writer, plans: list[LibraryPlan], rng: random.Random)
             plan=p,
             library=libraries[index],
             coordinator_id=mine[0].pk,
-            instructor_ids=[u.pk for u in mine[1 : 1 + data_instructors()]],
-            participant_ids=[u.pk for u in mine[1 + data_instructors() :]],
+            instructor_ids=[u.pk for u in mine[1 : 1 + INSTRUCTORS_PER_LIBRARY]],
+            participant_ids=[u.pk for u in mine[1 + INSTRUCTORS_PER_LIBRARY :]],
             people={u.pk: (u.username, u.full_name, u.nip) for u in mine},
         )
         result.append(lib_data)
     return result
 
 
-def data_instructors() -> int:
-    from lentera.demo.scale_plan import INSTRUCTORS_PER_LIBRARY
-
-    return INSTRUCTORS_PER_LIBRARY
-
-
 def make_curricula(writer: Writer, libraries: list[LibraryData], years: dict[int, set[int]]) -> None:
     """Competencies, instructors' register, and one programme per library and year with 50 session plans."""
     key_functions = {k.number: k for k in KeyFunction.objects.all()}
+    number_of = {k.pk: k.number for k in key_functions.values()}
     competencies = writer.bulk(
         "competencies",
         [
@@ -298,21 +293,15 @@ def make_curricula(writer: Writer, libraries: list[LibraryData], years: dict[int
         lib = owner[p.library_id]
         used = sorted({i for comps in plan_comps for i in comps})
         ordered = sorted(
-            (lib.competencies[i] for i in used), key=lambda c: (key_functions_number(c, key_functions), c.code, c.title)
+            (lib.competencies[i] for i in used), key=lambda c: (number_of[c.key_function_id], c.code, c.title)
         )
         lib.programmes[p.year] = ProgrammeRow(
             p, sorted(by_programme[p.pk], key=lambda r: (r.module_order, r.id)), [[c.code, c.title] for c in ordered]
         )
 
 
-def key_functions_number(competency: Competency, key_functions: dict[int, KeyFunction]) -> int:
-    return next(n for n, k in key_functions.items() if k.pk == competency.key_function_id)
-
-
 def _plan_titles() -> dict[int, list[tuple[str, str, int, str, list[int], str]]]:
     """Ten session plans per module from the demo's plans: the later ones go deeper into the same topic."""
-    from lentera.demo.scale_plan import SESSIONS_PER_COHORT
-
     per_module = SESSIONS_PER_COHORT // len(data.MODULES)
     result = {}
     for order, *_rest in data.MODULES:

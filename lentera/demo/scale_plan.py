@@ -10,7 +10,6 @@ every page something to show (a running cohort beside finished ones).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 # Totals of the scale data at factor 1.0 (Pasuruan's demo rows come on top).
@@ -34,6 +33,9 @@ RUNNING_RESPONSE_SHARE = 0.8  # of those present answer a session round of the r
 # form (4 ratings, a suggestion at 25 %) for one instructor; the cohort form (5 answers, a comment)
 ANSWERS_PER_SESSION_RESPONSE = 7 + 2 * 0.35 + 4 + 0.25
 ANSWERS_PER_COHORT_RESPONSE = 5 + 0.35
+# a follow-up (Kirkpatrick L3) of one older cohort per library: the participant form (4 ratings, a
+# comment at 35 %) from 85 %, and the supervisor form (3 ratings, a note at 35 %) from 85 % of the 85 % asked
+ANSWERS_PER_FOLLOW_UP = 0.85 * (4 + 0.35) + 0.85 * 0.85 * (3 + 0.35)
 ATTENDANCE_SHARE = 0.825  # present or late, on average: those are invited to a session's round
 
 SLUG_PREFIX = "jatim-"
@@ -132,6 +134,8 @@ def _feedback_estimate(plan: Plan, share: float | None = None) -> float:
         enrolled = min(lib.participants, plan.enrolled_per_cohort)
         finished = lib.cohorts - lib.has_running
         total += finished * enrolled * COHORT_RESPONSE_SHARE * ANSWERS_PER_COHORT_RESPONSE
+        if lib.cohorts >= 2:
+            total += enrolled * ANSWERS_PER_FOLLOW_UP
         present = enrolled * ATTENDANCE_SHARE
         # the newest finished cohort had a round after every session
         total += plan.sessions_per_cohort * present * share * ANSWERS_PER_SESSION_RESPONSE
@@ -200,7 +204,3 @@ def plan_for(factor: float) -> Plan:
     per_share = _feedback_estimate(plan, share=1.0) - fixed
     share = min(0.9, max(0.2, (target - fixed) / per_share)) if per_share else 0.5
     return Plan(factor, libraries, sessions, enrolled, share)
-
-
-def ceil_share(total: int, share: float) -> int:
-    return math.ceil(total * share)

@@ -18,11 +18,16 @@ from lentera.certificates.models import Certificate, NumberCounter
 from lentera.certificates.numbering import render_number
 from lentera.demo.certificates import DEMO_SITE
 from lentera.demo.evaluation import TO_IMPROVE, USEFUL, WEAK
+from lentera.demo.followup import NOTES, OBSTACLES
 from lentera.demo.scale_db import Writer
 from lentera.demo.scale_delivery import COMPLETE, LOW_POST, CohortRow, at, token
 from lentera.demo.scale_plan import COHORT_RESPONSE_SHARE, RUNNING_RESPONSE_SHARE
+from lentera.evaluation.followup import FOLLOW_UP_WINDOW_DAYS
 from lentera.evaluation.models import Answer, CohortFeedback, FormItem, Invitation, Response, Survey
+from lentera.evaluation.services import token_hash
 
+COHORT_ROUND, FOLLOW_UP_ROUND = -1, -2  # in place of a session's index
+FOLLOW_UP_DAYS = 75  # FeedbackSettings.follow_up_days by default
 OFFLINE_REASON = "Lulus ujian akhir luring (sebelum tes daring dipakai)."
 SUGGESTIONS = ["Contoh kasusnya diperbanyak.", "Tempo penyampaian sedikit diperlambat.", "Sangat jelas, terima kasih."]
 
@@ -258,6 +263,10 @@ class Answers:
                     continue
                 if item.kind == FormItem.Kind.SHORT_TEXT:
                     pool = SUGGESTIONS
+                elif "menghambat" in item.text:  # the follow-up's obstacles
+                    pool = OBSTACLES
+                elif item.dimension == "application":  # the supervisor's note
+                    pool = NOTES
                 else:
                     pool = TO_IMPROVE if ("perbaik" in item.text or "diubah" in item.text) else USEFUL
                 options = [json.dumps([option]) for option in item.options]
@@ -300,7 +309,8 @@ class Answers:
 def build_feedback(writer: Writer, cohorts: list[CohortRow], now: datetime, share: float, rng: random.Random) -> None:
     writer.bulk("cohort_feedback", [CohortFeedback(cohort_id=c.id, is_anonymous=True) for c in cohorts])
     surveys: list[Survey] = []
-    specs: list[tuple[CohortRow, int | None]] = []  # (cohort, index of its session) per survey
+    # per survey: (cohort, index of its session); COHORT_ROUND or FOLLOW_UP_ROUND for the cohort's rounds
+    specs: list[tuple[CohortRow, int]] = []
     for cohort in cohorts:
         library = cohort.lib.library
         if cohort.session_feedback:
@@ -331,23 +341,43 @@ def build_feedback(writer: Writer, cohorts: list[CohortRow], now: datetime, shar
                     is_anonymous=True,
                 )
             )
-            specs.append((cohort, None))
+            specs.append((cohort, COHORT_ROUND))
+        if cohort.follow_up:
+            opens = at(cohort.ends_on + timedelta(days=FOLLOW_UP_DAYS), time(8, 0))
+            surveys.append(
+                Survey(
+                    library=library,
+                    cohort_id=cohort.id,
+                    kind=Survey.Kind.FOLLOW_UP,
+                    opens_at=opens,
+                    closes_at=opens + timedelta(days=FOLLOW_UP_WINDOW_DAYS),
+                    is_anonymous=True,
+                    reminded_at=opens + timedelta(days=FOLLOW_UP_WINDOW_DAYS - 1),
+                )
+            )
+            specs.append((cohort, FOLLOW_UP_ROUND))
     surveys = writer.bulk("surveys", surveys)
     through = Survey.forms.through
     links: list[Any] = []
     for survey, (cohort, index) in zip(surveys, specs, strict=True):
-        kinds = ["session", "instructor"] if index is not None else ["cohort"]
+        kinds = {COHORT_ROUND: ["cohort"], FOLLOW_UP_ROUND: ["follow_up", "supervisor"]}.get(
+            index, ["session", "instructor"]
+        )
         links.extend(through(survey_id=survey.pk, feedbackform_id=cohort.lib.forms[k].pk) for k in kinds)
     writer.bulk("survey_forms", links)
 
     invitations: list[tuple[Any, ...]] = []
     responses: list[tuple[Any, ...]] = []
     jobs: list[tuple[Any, list[FormItem], float, int | None, bool]] = []  # what each response answers
+    participant = Invitation.Role.PARTICIPANT.value
     for survey, (cohort, index) in zip(surveys, specs, strict=True):
         lib = cohort.lib
         bench = lib.participant_ids[0]
         still_open = survey.closes_at > now
-        if index is None:
+        if index == FOLLOW_UP_ROUND:
+            _follow_up(writer, survey, cohort, rng, invitations, responses, jobs)
+            continue
+        if index == COHORT_ROUND:
             invited = cohort.enrolled
             answer_share = COHORT_RESPONSE_SHARE
             items = lib.items["cohort"]
@@ -361,13 +391,13 @@ def build_feedback(writer: Writer, cohorts: list[CohortRow], now: datetime, shar
         for user_id in invited:
             # the benchmark participant still has the running cohort's open rounds to answer
             answers = rng.random() < answer_share and not (still_open and user_id == bench)
-            invitations.append((survey.pk, user_id, Invitation.Role.PARTICIPANT.value, None, "", "", answers, False))
+            invitations.append((survey.pk, user_id, participant, None, "", "", answers, False))
             if not answers:
                 continue
             response = writer.uid(uuid.UUID(int=rng.getrandbits(128), version=4))
             moment = survey.opens_at + timedelta(seconds=rng.uniform(0.02, 0.9) * window)
             day = writer.day(timezone.localtime(moment).date())
-            responses.append((response, survey.pk, Invitation.Role.PARTICIPANT.value, day, None))
+            responses.append((response, survey.pk, participant, day, None))
             jobs.append((response, items, rng.uniform(3.6, 4.5), instructor, not cohort.running))
     answer_maker = Answers(rng)
 
@@ -386,3 +416,37 @@ def build_feedback(writer: Writer, cohorts: list[CohortRow], now: datetime, shar
         )
         writer.insert("responses", Response, ["id", "survey_id", "role", "submitted_on", "respondent_id"], responses)
         writer.insert("feedback_answers", Answer, columns, answer_rows())
+
+
+def _follow_up(
+    writer: Writer,
+    survey: Survey,
+    cohort: CohortRow,
+    rng: random.Random,
+    invitations: list[tuple[Any, ...]],
+    responses: list[tuple[Any, ...]],
+    jobs: list[tuple[Any, list[FormItem], float, int | None, bool]],
+) -> None:
+    """The follow-up round as ``follow_up_open`` and ``supervisor_invite`` leave it, answered and closed."""
+    lib = cohort.lib
+    window = (survey.closes_at - survey.opens_at).total_seconds()
+    participant, supervisor = Invitation.Role.PARTICIPANT.value, Invitation.Role.SUPERVISOR.value
+
+    def respond(role: str, items: list[FormItem], skill: float, start: float) -> None:
+        response = writer.uid(uuid.UUID(int=rng.getrandbits(128), version=4))
+        moment = survey.opens_at + timedelta(seconds=rng.uniform(start, 0.9) * window)
+        responses.append((response, survey.pk, role, writer.day(timezone.localtime(moment).date()), None))
+        jobs.append((response, items, skill, None, True))
+
+    for user_id in cohort.enrolled:
+        answered = rng.random() < COHORT_RESPONSE_SHARE
+        invitations.append((survey.pk, user_id, participant, None, "", "", answered, not answered))
+        if answered:
+            respond(participant, lib.items["follow_up"], rng.uniform(3.4, 4.3), 0.02)
+        if rng.random() < COHORT_RESPONSE_SHARE:  # the coordinator had the supervisor's address
+            answered = rng.random() < COHORT_RESPONSE_SHARE
+            email = f"atasan.{lib.people[user_id][0].split('.')[-1]}@{lib.plan.short}.skala.lentera.id"
+            digest = token_hash(f"{rng.getrandbits(96):024x}")
+            invitations.append((survey.pk, None, supervisor, user_id, email, digest, answered, not answered))
+            if answered:
+                respond(supervisor, lib.items["supervisor"], rng.uniform(3.1, 4.1), 0.1)

@@ -129,6 +129,12 @@ def test_seed_scale_tiny(settings: Any) -> None:
     assert not Response.objects.filter(survey__in=surveys, respondent__isnull=False).exists()
     for survey in surveys.annotate(n=Count("responses")):
         assert survey.n == Invitation.objects.filter(survey=survey, answered=True).count()
+        assert survey.closes_at > survey.opens_at
+    follow_up = surveys.get(kind=Survey.Kind.FOLLOW_UP)  # the finished cohort's L3 round, closed
+    supervisors = Invitation.objects.filter(survey=follow_up, role=Invitation.Role.SUPERVISOR)
+    assert supervisors.exists() and not supervisors.filter(user__isnull=False).exists()
+    assert not supervisors.filter(about__isnull=True).exists() and not supervisors.filter(token_hash="").exists()
+    assert Response.objects.filter(survey=follow_up, role=Invitation.Role.SUPERVISOR).exists()
     for user in User.objects.filter(memberships__library__slug__startswith=SLUG_PREFIX):
         user.full_clean()
 
