@@ -7,10 +7,10 @@ SETUP_JSON is bench/pages_setup.py's JSON (a file); PAGE_KEY among its pages' ke
 "session", "feedback form", "cohort page", "evaluation report") and "feedback post" (each POST
 to a fresh invitation of the pool); default: the participant pages. Each page is requested
 with Django's test Client and the same session cookie as the load test: 3 warm-up requests,
-then REQUESTS (BENCH_PROFILE_REQUESTS, 30) timed ones under pyinstrument. For each page it prints:
+then REQUESTS (BENCH_PROFILE_REQUESTS, 30) timed ones, then as many under pyinstrument. For each page it prints:
 
 - CPU ms per request (process time, so other work on the machine hardly changes it) and wall ms;
-- the queries of one request: how many, the database driver's time, the most repeated SQL shapes;
+- the queries of one request: how many, the database driver's time, repeated queries, the 2 slowest;
 - the split of the sampled time: session load and save, user load (auth), the database (the
   ORM building queries, the driver running them, rows into objects, wherever it happens:
   middleware, view or template), template rendering (without its queries), the view's own
@@ -132,28 +132,33 @@ def profile(setup: dict[str, Any], key: str) -> str:
     request = requester(setup, key)
     for _n in range(3):
         request(client)
-    spent: list[float] = []
+    spent: list[tuple[float, str]] = []
 
     def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            spent.append(time.perf_counter() - started)
+            spent.append((time.perf_counter() - started, sql))
 
     with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timed):
         request(client)
     count = len(queries.captured_queries)  # read now: each request empties the log
-    driver_ms = 1000 * sum(spent)
+    driver_ms = 1000 * sum(seconds for seconds, _sql in spent)
+    slowest = sorted(spent, reverse=True)[:2]
     repeated = Counter(shape(q["sql"]) for q in queries.captured_queries).most_common(3)
-    profiler = Profiler(interval=0.0005)
+    # timed without the profiler (which slows call-heavy Python, the ORM and templates, the most);
+    # the profile's shares are then applied to this time
     cpu, wall = time.process_time(), time.perf_counter()
+    for _n in range(REQUESTS):
+        request(client)
+    cpu_ms = 1000 * (time.process_time() - cpu) / REQUESTS
+    wall_ms = 1000 * (time.perf_counter() - wall) / REQUESTS
+    profiler = Profiler()
     profiler.start()
     for _n in range(REQUESTS):
         request(client)
     profiler.stop()
-    cpu_ms = 1000 * (time.process_time() - cpu) / REQUESTS
-    wall_ms = 1000 * (time.perf_counter() - wall) / REQUESTS
     into: Counter[str] = Counter()
     own: Counter[str] = Counter()
     root = profiler.last_session.root_frame() if profiler.last_session else None
@@ -165,7 +170,8 @@ def profile(setup: dict[str, Any], key: str) -> str:
         f"   queries: {count} per request, {driver_ms:.1f} ms wall in the database driver",
     ]
     lines += [f"     ×{n} the same query: {sql[:150]}" for sql, n in repeated if n > 1]
-    lines.append("   where the time goes (share of samples; ms of CPU per request):")
+    lines += [f"     slowest: {1000 * seconds:.1f} ms {sql[:300]}" for seconds, sql in slowest]
+    lines.append("   where the time goes (share of the profile's samples; that share of the CPU ms per request):")
     for name, seconds in into.most_common():
         lines.append(f"     {100 * seconds / total:5.1f} %  {cpu_ms * seconds / total:6.1f} ms  {name}")
     lines.append("   Lentera functions with the most time (inclusive, ms of CPU per request):")

@@ -109,9 +109,19 @@ class LibrarySettingsForm(ServiceModelForm):
         self.order_fields([*self.Meta.fields[:10], "kecamatan_text", *self.Meta.fields[10:]])
 
     def clean_logo(self) -> Any:
+        from django.core.files.uploadedfile import UploadedFile
+
+        from lentera.lib.uploads import IMAGE_KINDS, check_upload, generated_name
+
         logo = self.cleaned_data.get("logo")
         if logo and hasattr(logo, "size") and logo.size > 1_048_576:
             raise forms.ValidationError(_("The logo may be at most 1 MB."))
+        if isinstance(logo, UploadedFile):  # a new upload: PNG or JPEG by content, stored under a generated name
+            try:
+                kind = check_upload(logo, allowed=IMAGE_KINDS, max_bytes=1_048_576, field="logo")
+            except forms.ValidationError as error:
+                raise forms.ValidationError(error.message_dict["logo"]) from error
+            logo.name = generated_name(kind)
         return logo
 
     def clean_anonymity_floor(self) -> int:

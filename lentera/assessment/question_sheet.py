@@ -54,6 +54,7 @@ DIFFICULTIES = {
     "": "medium",
 }
 TRUE_WORDS, FALSE_WORDS = {"benar", "true", "b", "ya"}, {"salah", "false", "s", "tidak"}
+OPTION_MAX_LENGTH = 500  # Choice.text's max_length: a longer option would fail only when confirmed
 SEPARATOR = ";"
 
 
@@ -142,6 +143,14 @@ def check_rows(rows: Rows, *, competencies: dict[str, int], modules: dict[str, l
             if not letters or bad:
                 row.errors.append((labels["key"], _("Give the letter(s) of the correct option(s), e.g. B or A; C.")))
             options = [(values[f"option_{x.lower()}"], x in letters) for x in LETTERS]
+            for x in LETTERS:
+                if len(values[f"option_{x.lower()}"].strip()) > OPTION_MAX_LENGTH:
+                    row.errors.append(
+                        (
+                            labels[f"option_{x.lower()}"],
+                            _("Too long: at most %(limit)s characters.") % {"limit": OPTION_MAX_LENGTH},
+                        )
+                    )
         elif kind == "true_false":
             word = key.lower()
             true_answer = True if word in TRUE_WORDS else False if word in FALSE_WORDS else None

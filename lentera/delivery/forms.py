@@ -60,14 +60,15 @@ class InstructorForm(ServiceModelForm):
         self.fields["photo"].widget.attrs["accept"] = "image/png,image/jpeg"
 
     def clean_photo(self) -> Any:
-        from lentera.lib.uploads import IMAGE_KINDS, check_upload
+        from lentera.lib.uploads import IMAGE_KINDS, check_upload, generated_name
 
         photo = self.cleaned_data.get("photo")
         if isinstance(photo, UploadedFile):  # a new upload, not the photo already stored
             try:
-                check_upload(photo, allowed=IMAGE_KINDS, max_bytes=2 * 1024 * 1024, field="photo")
+                kind = check_upload(photo, allowed=IMAGE_KINDS, max_bytes=2 * 1024 * 1024, field="photo")
             except forms.ValidationError as error:
                 raise forms.ValidationError(error.message_dict["photo"]) from error
+            photo.name = generated_name(kind)  # media files are public by URL: no guessable person's name
         return photo
 
 

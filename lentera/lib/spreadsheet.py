@@ -64,11 +64,11 @@ def _xlsx_rows(handle: IO[bytes]) -> list[list[Any]]:
 
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
+        # read-only sheets are parsed while iterating: a damaged sheet inside a sound zip fails here
+        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise SpreadsheetError(_("This Excel file cannot be read; it may be damaged. Save it again as .xlsx.")) from exc
-    sheet = book.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    book.close()
     return rows
 
 
@@ -88,7 +88,11 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        # newline="": the reader itself splits lines, so CR-only files (Excel for Mac) read too
+        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:  # a cell over the reader's 131,072 characters, a stray quote or line break
+        raise SpreadsheetError(_("This file is not a CSV text file. Save it as CSV UTF-8 or as .xlsx.")) from exc
 
 
 def read_table(

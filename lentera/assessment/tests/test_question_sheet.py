@@ -89,6 +89,15 @@ class TestChecks:
                 actor=None, library=library_a, upload=SimpleUploadedFile("x.xlsx", buffer.getvalue())
             )
 
+    def test_an_option_too_long_for_the_bank_is_a_problem_of_its_row_and_column(self, library_a: Any) -> None:
+        """Found by the fuzzed imports: a 501-character option passed the check, then the confirm failed
+        (on PostgreSQL, with a server error: the option column holds 500 characters)."""
+        question_import = services.question_import_preview(
+            actor=None, library=library_a, upload=sheet(row(), row(options=("a", "x" * 501)))
+        )
+        assert problems(question_import) == [(3, column_labels()["option_b"])]
+        assert services.question_import_apply(actor=None, question_import=question_import) == 1
+
 
 class TestApply:
     def test_round_trip_recreates_the_same_questions(self, library_a: Any, library_b: Any) -> None:
