@@ -16,7 +16,7 @@ from lentera.delivery.models import InstructorProfile
 from lentera.demo import data
 from lentera.demo.assessment import BANK
 from lentera.demo.scale_db import Writer
-from lentera.demo.scale_plan import INSTRUCTORS_PER_LIBRARY, SESSIONS_PER_COHORT, LibraryPlan
+from lentera.demo.scale_plan import EMAIL_DOMAIN, INSTRUCTORS_PER_LIBRARY, SESSIONS_PER_COHORT, LibraryPlan
 from lentera.evaluation import services as evaluation_services
 from lentera.evaluation.models import FeedbackForm, FeedbackSettings, FormItem
 
@@ -106,7 +106,7 @@ class People:
         return User(
             username=username,
             full_name=full_name,
-            email=f"{username}@skala.lentera.id",
+            email=f"{username}@{EMAIL_DOMAIN}",
             nip=self.nip() if civil else "",
             functional_level_id=self.levels.get(level),
             work_unit=unit,
@@ -126,7 +126,7 @@ def make_libraries(writer: Writer, plans: list[LibraryPlan], rng: random.Random)
                 city=p.city,
                 province="Jawa Timur",
                 address=f"{p.city}, Jawa Timur",
-                email=f"{p.short}@skala.lentera.id",
+                email=f"{p.short}@{EMAIL_DOMAIN}",
                 head_name=people.name(),
                 head_nip=people.nip(),
                 population=rng.randint(130, 3_100) * 1_000,

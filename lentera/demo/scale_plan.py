@@ -39,6 +39,7 @@ ANSWERS_PER_FOLLOW_UP = 0.85 * (4 + 0.35) + 0.85 * 0.85 * (3 + 0.35)
 ATTENDANCE_SHARE = 0.825  # present or late, on average: those are invited to a session's round
 
 SLUG_PREFIX = "jatim-"
+EMAIL_DOMAIN = "skala.lentera.id"  # of the scale libraries and people (made up, like the demo's)
 # East Java's regencies and cities without Kota Pasuruan (the demo), and two more libraries
 PLACES = [
     ("Kabupaten", "Malang"),  # the first is the benchmark library: it has the running cohort

@@ -21,7 +21,7 @@ from lentera.demo.evaluation import TO_IMPROVE, USEFUL, WEAK
 from lentera.demo.followup import NOTES, OBSTACLES
 from lentera.demo.scale_db import Writer
 from lentera.demo.scale_delivery import COMPLETE, LOW_POST, CohortRow, at, token
-from lentera.demo.scale_plan import COHORT_RESPONSE_SHARE, RUNNING_RESPONSE_SHARE
+from lentera.demo.scale_plan import COHORT_RESPONSE_SHARE, EMAIL_DOMAIN, RUNNING_RESPONSE_SHARE
 from lentera.evaluation.followup import FOLLOW_UP_WINDOW_DAYS
 from lentera.evaluation.models import Answer, CohortFeedback, FormItem, Invitation, Response, Survey
 from lentera.evaluation.services import token_hash
@@ -445,7 +445,7 @@ def _follow_up(
             respond(participant, lib.items["follow_up"], rng.uniform(3.4, 4.3), 0.02)
         if rng.random() < COHORT_RESPONSE_SHARE:  # the coordinator had the supervisor's address
             answered = rng.random() < COHORT_RESPONSE_SHARE
-            email = f"atasan.{lib.people[user_id][0].split('.')[-1]}@{lib.plan.short}.skala.lentera.id"
+            email = f"atasan.{lib.people[user_id][0].split('.')[-1]}@{lib.plan.short}.{EMAIL_DOMAIN}"
             digest = token_hash(f"{rng.getrandbits(96):024x}")
             invitations.append((survey.pk, None, supervisor, user_id, email, digest, answered, not answered))
             if answered:
