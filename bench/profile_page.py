@@ -10,7 +10,7 @@ with Django's test Client and the same session cookie as the load test: 3 warm-u
 then REQUESTS (BENCH_PROFILE_REQUESTS, 30) timed ones, then as many under pyinstrument. For each page it prints:
 
 - CPU ms per request (process time, so other work on the machine hardly changes it) and wall ms;
-- the queries of one request: how many, the database driver's time, repeated queries, the 2 slowest;
+- the queries of one request: how many, the database driver's time, repeated shapes, the 2 slowest;
 - the split of the sampled time: session load and save, user load (auth), the database (the
   ORM building queries, the driver running them, rows into objects, wherever it happens:
   middleware, view or template), template rendering (without its queries), the view's own
@@ -169,7 +169,7 @@ def profile(setup: dict[str, Any], key: str) -> str:
         f"== {key}: {cpu_ms:.1f} ms CPU, {wall_ms:.1f} ms wall per request (in-process, {REQUESTS} requests)",
         f"   queries: {count} per request, {driver_ms:.1f} ms wall in the database driver",
     ]
-    lines += [f"     ×{n} the same query: {sql[:150]}" for sql, n in repeated if n > 1]
+    lines += [f"     ×{n} queries of one shape (values aside): {sql[:150]}" for sql, n in repeated if n > 1]
     lines += [f"     slowest: {1000 * seconds:.1f} ms {sql[:300]}" for seconds, sql in slowest]
     lines.append("   where the time goes (share of the profile's samples; that share of the CPU ms per request):")
     for name, seconds in into.most_common():
