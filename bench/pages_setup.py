@@ -31,17 +31,12 @@ from datetime import timedelta
 from typing import Any
 
 import django_env  # noqa: F401 - sets up Django
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
-from people import enrol_participants
+from people import enrol_participants, session_cookies
 
-from lentera.accounts.middleware import SESSION_KEY as LIBRARY_KEY
 from lentera.accounts.models import Library, Membership, Role, User
 from lentera.curriculum.models import Module, Programme, SessionPlan
 from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession, SessionInstructor
@@ -52,25 +47,6 @@ from lentera.evaluation.selectors import survey_instructors, survey_items
 
 PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
 SESSIONS = 5
-
-
-def session_cookies(users: list[User], library: Library) -> list[str]:
-    """A signed-in session per user, as the login view leaves it (the library already chosen).
-
-    The session names the backend that loads the user on each request: the first one that can
-    (the lockout backend listed before it only refuses logins), as ``auth.login`` would record.
-    """
-    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
-    cookies = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store[LIBRARY_KEY] = library.pk
-        store.create()
-        cookies.append(store.session_key)
-    return cookies
 
 
 def busiest_library() -> Library:

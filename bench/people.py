@@ -34,12 +34,19 @@ def enrol_participants(*, library: Any, cohort: Any, people: int, tag: int) -> l
 
 
 def session_cookies(users: list[User], library: Any) -> list[str]:
-    """A signed-in session per user, as the login view leaves it (the library already chosen)."""
+    """A signed-in session per user, as the login view leaves it (the library already chosen).
+
+    The session names the backend that loads the user on each request: the first one that can
+    (the lockout backend listed before it only refuses logins), as ``auth.login`` would record.
+    """
+    from django.utils.module_loading import import_string
+
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
     cookies = []
     for user in users:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[BACKEND_SESSION_KEY] = backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store[LIBRARY_KEY] = library.pk
         store.create()
