@@ -961,6 +961,29 @@ def ceiling_bench(env: dict[str, str], database: str, results: list[dict[str, An
     return by_wrk.rps, by_locust.rps
 
 
+def floor_bench(
+    env: dict[str, str], database: str, results: list[dict[str, Any]], *, cookie: str, ceiling: float
+) -> None:
+    """The signed-in floor (bench/ceiling/floor_*.py): Lentera's settings and middleware, a view doing nothing.
+
+    It is what any signed-in page costs on this stack before its own queries and template, so it
+    tells how much of a page's distance to the ceiling the page itself can still win back.
+    """
+    floor_env = {**env, "DJANGO_SETTINGS_MODULE": "ceiling.floor_settings"}
+    with gunicorn(floor_env, extra=["--pythonpath", "bench"]) as server:
+        _ms, status, text, where = http_call(server.port, "GET", "/bench-floor/", cookie)
+        if status != 200 or not text.startswith("Hello, "):
+            print(f"  signed-in floor: {status} {where}: skipped")
+            return
+        wrk_load(server, "/bench-floor/", cookie, PAGES_WARMUP, connections=2)
+        load = wrk_load(server, "/bench-floor/", cookie, PAGES_SECONDS)
+    name = (
+        "signed-in floor (Lentera's middleware, session, user and library; a view that does nothing; "
+        f"gunicorn 2 workers, {CONCURRENCY} connections, wrk)"
+    )
+    record_load(results, name=name, database=database, load=load, ceiling=ceiling)
+
+
 def warm_posts(server: Server, setup: dict[str, Any]) -> int:
     """Send the pool's first WARM_POSTS forms one by one (they leave the pool); how many were acknowledged."""
     good = 0
@@ -994,6 +1017,7 @@ def pages_bench(env: dict[str, str], database: str, results: list[dict[str, Any]
     titles = {key: (title, p95, ratio) for key, title, p95, ratio in PAGES}
     missed: list[str] = []
     folder = Path(tempfile.mkdtemp(prefix="lentera-pages-"))
+    floor_bench(env, database, results, cookie=setup["pages"][0]["cookie"], ceiling=ceiling_wrk)
     with gunicorn(env) as server:
         for page in setup["pages"]:
             title, p95_target, ratio_target = titles[page["key"]]
