@@ -27,20 +27,14 @@ import pytest
 from django.conf import settings
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from lentera.lib.backup import (
-    MANIFEST_SUFFIX,
-    SUFFIXES,
+from lentera.lib.backup import MANIFEST_SUFFIX, SUFFIXES, backup_name, backups_in, file_sha256, manifest_path_for, prune
+from lentera.lib.backup_manifest import (
     Manifest,
     TableSummary,
-    backup_name,
-    backups_in,
     compare,
-    file_sha256,
-    manifest_path_for,
     migration_problems,
     normalise,
     postgres_summaries,
-    prune,
     sqlite_connect,
     sqlite_summaries,
     table_summary,

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
-from lentera.lib.backup import BackupError, RestoreMismatch, backup_check, backup_restore, migration_problems
+from lentera.lib.backup import BackupError, RestoreMismatch, backup_check, backup_restore
+from lentera.lib.backup_manifest import migration_problems
 
 
 class Command(BaseCommand):
