@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from lentera.accounts.models import Role, User
+from lentera.curriculum.models import Material
 from lentera.delivery.models import (
     Attendance,
     Cohort,
@@ -27,6 +28,13 @@ from lentera.lib.tenancy import scoped
 
 if TYPE_CHECKING:
     from lentera.accounts.access import LibraryAccess
+
+
+# The columns of a roster row (the cohort too: its manager sets it on every row), and of a person
+# named in a list (instructors of a session, members of a group). ``username`` stands in for a
+# missing name in ``str(user)``.
+ROSTER_FIELDS = ("cohort", "status", "user", "user__full_name", "user__username", "user__nip", "user__work_unit")
+NAME_FIELDS = ("full_name", "username")
 
 
 def _cohorts_visible(access: LibraryAccess) -> QuerySet[Cohort]:
@@ -67,16 +75,18 @@ def cohort_get_for_user(*, access: LibraryAccess, pk: int, for_write: bool = Fal
 
 
 def cohort_roster(*, cohort: Cohort) -> list[Enrolment]:
+    """The cohort's enrolled and waiting people, with only the columns the roster shows."""
     return list(
         cohort.enrolments.exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("user__functional_level")
+        .select_related("user")
+        .only(*ROSTER_FIELDS)
         .order_by("status", "created_at", "id")
     )
 
 
 def cohort_sessions(*, cohort: Cohort) -> QuerySet[ScheduledSession]:
-    return cohort.sessions.select_related("plan__module").prefetch_related(
-        Prefetch("instructors", queryset=User.objects.order_by("full_name"))
+    return cohort.sessions.select_related("plan").prefetch_related(
+        Prefetch("instructors", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name"))
     )
 
 
@@ -98,11 +108,17 @@ def session_get_for_user(*, access: LibraryAccess, pk: int, teach: bool = False)
     raise PermissionDenied
 
 
+def session_instructors(*, session: ScheduledSession) -> list[User]:
+    """Who teaches the session, by name (one query): enough to list them and to know who teaches."""
+    return list(session.instructors.only(*NAME_FIELDS).order_by("full_name"))
+
+
 def session_attendance_rows(*, session: ScheduledSession) -> list[tuple[Enrolment, Attendance | None]]:
     """Every enrolled participant of the session's cohort with their attendance (two queries)."""
     enrolled = list(
         session.cohort.enrolments.filter(status=Enrolment.Status.ENROLLED)
         .select_related("user")
+        .only(*ROSTER_FIELDS)
         .order_by("user__full_name")
     )
     marks = {a.user_id: a for a in session.attendance.all()}
@@ -138,8 +154,12 @@ def upcoming_sessions(*, access: LibraryAccess, now: datetime | None = None, lim
     ids = sessions.filter(mine, ends_at__gte=now).values("pk")
     return list(
         sessions.filter(pk__in=ids)
-        .select_related("plan__module", "cohort")
-        .prefetch_related(Prefetch("instructors", queryset=User.objects.order_by("full_name")), "plan__materials")
+        .select_related("plan", "cohort")
+        .prefetch_related(
+            Prefetch("instructors", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name")),
+            # Only counted on the pages: the rows without their text.
+            Prefetch("plan__materials", queryset=Material.objects.only("session_plan")),
+        )
         .order_by("starts_at")[:limit]
     )
 
@@ -161,30 +181,32 @@ class ParticipantProgress:
 
 
 def participant_progress(*, access: LibraryAccess, now: datetime | None = None) -> ParticipantProgress:
-    """JP this year and the attendance rate over the participant's past sessions (two queries)."""
+    """JP this year and the attendance rate over the participant's past sessions (two queries).
+
+    Both figures come from the participant's own attendance rows (the ``(user, status)`` index),
+    never from a join with everyone's attendance at their sessions.
+    """
     now = now or timezone.now()
     year = timezone.localtime(now).year
     library = access.current_library
-    counted = scoped(Attendance, library).filter(user=access.user, status__in=Attendance.COUNTS_FOR_JP)
-    jp = counted.filter(session__starts_at__year=year).aggregate(total=Sum("session__jp"))["total"] or 0
-    past = scoped(ScheduledSession, library).filter(
-        ends_at__lt=now,
-        cohort__enrolments__user=access.user,
-        cohort__enrolments__status=Enrolment.Status.ENROLLED,
+    cohorts = Enrolment.objects.filter(user=access.user, status=Enrolment.Status.ENROLLED).values("cohort_id")
+    figures = (
+        scoped(Attendance, library)
+        .filter(user=access.user, status__in=Attendance.COUNTS_FOR_JP)
+        .aggregate(
+            jp=Sum("session__jp", filter=Q(session__starts_at__year=year), default=0),
+            attended=Count(
+                "pk",
+                filter=Q(session__library=library, session__ends_at__lt=now, session__cohort_id__in=cohorts),
+            ),
+        )
     )
-    figures = past.aggregate(
-        total=Count("pk", distinct=True),
-        attended=Count(
-            "attendance",
-            filter=Q(attendance__user=access.user, attendance__status__in=Attendance.COUNTS_FOR_JP),
-            distinct=True,
-        ),
-    )
+    past = scoped(ScheduledSession, library).filter(ends_at__lt=now, cohort_id__in=cohorts).count()
     return ParticipantProgress(
-        jp_this_year=jp,
+        jp_this_year=figures["jp"],
         jp_target=library.yearly_jp_target,
         attended=figures["attended"],
-        past_sessions=figures["total"],
+        past_sessions=past,
     )
 
 
@@ -307,5 +329,5 @@ def my_groups(*, access: LibraryAccess) -> list[Any]:
         scoped(DiscussionGroup, access.library)
         .filter(memberships__user=access.user, cohort__status__in=[Cohort.Status.PLANNED, Cohort.Status.RUNNING])
         .select_related("cohort")
-        .prefetch_related(Prefetch("members", queryset=User.objects.order_by("full_name")))
+        .prefetch_related(Prefetch("members", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name")))
     )

@@ -91,6 +91,28 @@ class TestParticipantProgress:
         assert (progress.attended, progress.past_sessions) == (2, 5)
         assert progress.attendance_rate == 40
 
+    def test_classmates_at_the_same_sessions_do_not_count(
+        self, participant: Any, django_assert_num_queries: Any
+    ) -> None:
+        cohort = CohortFactory(programme__library=participant.library)
+        EnrolmentFactory(cohort=cohort, user=participant.user)
+        classmates = [EnrolmentFactory(cohort=cohort).user for _ in range(3)]
+        attended = session_at(cohort, when(3, 2), minutes=90)  # 2 JP
+        missed = session_at(cohort, when(3, 3), minutes=135)
+        absent = session_at(cohort, when(3, 4))
+        coming = session_at(cohort, when(7, 1))
+        attend(attended, participant.user, Attendance.Status.PRESENT)
+        attend(absent, participant.user, Attendance.Status.ABSENT)
+        for session in (attended, missed, absent, coming):
+            for classmate in classmates:
+                attend(session, classmate, Attendance.Status.PRESENT)
+
+        with django_assert_num_queries(2):
+            progress = selectors.participant_progress(access=participant.access, now=NOW)
+
+        assert (progress.jp_this_year, progress.attended, progress.past_sessions) == (2, 1, 3)
+        assert progress.attendance_rate == 33
+
     def test_without_past_sessions_there_is_no_rate(self, participant: Any) -> None:
         progress = selectors.participant_progress(access=participant.access, now=NOW)
         assert (progress.jp_this_year, progress.past_sessions, progress.attendance_rate) == (0, 0, None)

@@ -21,7 +21,7 @@ from lentera.delivery.forms import (
     EnrolForm,
 )
 from lentera.delivery.models import Enrolment
-from lentera.delivery.views.common import STAFF_ROLES
+from lentera.delivery.views.common import STAFF_ROLES, url_around_pk
 from lentera.lib.forms import add_service_errors
 from lentera.lib.tenancy import scoped
 
@@ -61,11 +61,13 @@ def cohort_detail(request: AccessRequest, pk: int) -> HttpResponse:
         "sessions": sessions,
         "total_jp": sum(s.jp for s in sessions),
         "now": timezone.now(),
+        "session_url": url_around_pk("delivery:session_detail"),
     }
     if access.is_coordinator:
         roster = selectors.cohort_roster(cohort=cohort)
         context["enrolled"] = [e for e in roster if e.status == Enrolment.Status.ENROLLED]
         context["waiting"] = [e for e in roster if e.status == Enrolment.Status.WAITLISTED]
+        context["withdraw_url"] = url_around_pk("delivery:withdraw")
     return render(request, "delivery/cohort_detail.html", context)
 
 

@@ -90,11 +90,12 @@ def session_edit(request: AccessRequest, pk: int) -> HttpResponse:
 def session_detail(request: AccessRequest, pk: int) -> HttpResponse:
     access = request.access
     session = selectors.session_get_for_user(access=access, pk=pk)
-    teaches = access.is_coordinator or any(link.user_id == access.user.pk for link in session.instructor_links.all())
+    instructors = selectors.session_instructors(session=session)
+    teaches = access.is_coordinator or any(person.pk == access.user.pk for person in instructors)
     context: dict[str, Any] = {
         "session": session,
         "teaches": teaches,
-        "instructors": session.instructors.order_by("full_name"),
+        "instructors": instructors,
         "materials": session.plan.materials.all(),
         "window": checkin.window(session.starts_at, session.ends_at, timezone.now()).value,
     }
