@@ -234,7 +234,7 @@ else:
 # Background work: a database queue (django-tasks-db); `manage.py db_worker` in production.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"  # signed cookie: no DB write per flash
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

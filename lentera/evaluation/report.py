@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from lentera.evaluation.kirkpatrick import BeforeAfter, before_after, roi_percent, window
 from lentera.evaluation.likert import ItemStats, item_stats, pooled, response_rate
@@ -30,16 +31,33 @@ from lentera.evaluation.services import settings_for
 Counts = dict[int, int]
 
 
-def _rating_counts(surveys: Any, *, role: str | None = None) -> dict[int, Counts]:
-    """Per item, its ratings' counts over the given rounds (two queries, one when cached).
+def _per_survey(model: Any, **filters: Any) -> Any:
+    """A count of ``model`` rows of each round, as a subquery (joining two of them would multiply rows)."""
+    counted = (
+        model.objects.filter(survey=OuterRef("pk"), **filters)
+        .order_by()
+        .values("survey")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def _versions(surveys: Any) -> tuple[list[int], int]:
+    """The rounds' ids and their number of responses, the key of their cached counts (one query)."""
+    rows = list(surveys.annotate(n=_per_survey(Response)).order_by("pk").values_list("pk", "n"))
+    return [pk for pk, _n in rows], sum(n for _pk, n in rows)
+
+
+def _rating_counts(ids: list[int], version: int, *, role: str | None = None) -> dict[int, Counts]:
+    """Per item, its ratings' counts over the rounds ``ids`` with ``version`` responses in all
+    (one query, none when cached).
 
     A rating never changes once given, so the counts are cached under the rounds and their number
     of responses: a new response makes a new key, and the figures are always exact.
     """
-    ids = sorted(Survey.objects.filter(pk__in=surveys).values_list("pk", flat=True))
     if not ids:
         return {}
-    version = Response.objects.filter(survey_id__in=ids).count()
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
     key = f"evaluation:rating-counts:{role or 'all'}:{digest}:{version}"
     found = cache.get(key)
@@ -132,18 +150,23 @@ def _earlier_cohorts(cohort: Any) -> list[Any]:
 
 
 def _reaction(cohort: Any, threshold: int) -> Reaction:
-    surveys = Survey.objects.filter(cohort=cohort, kind__in=[Survey.Kind.SESSION, Survey.Kind.COHORT])
-    # two plain counts: joining both to the rounds at once would multiply their rows
-    totals = {
-        "responses": Response.objects.filter(survey__in=surveys, role=Invitation.Role.PARTICIPANT).count(),
-        "invited": Invitation.objects.filter(survey__in=surveys, role=Invitation.Role.PARTICIPANT).count(),
-    }
-    counts = _rating_counts(surveys)
+    kinds = [Survey.Kind.SESSION, Survey.Kind.COHORT]
+    participant = Invitation.Role.PARTICIPANT
+    rows = list(
+        Survey.objects.filter(cohort=cohort, kind__in=kinds)
+        .annotate(
+            n=_per_survey(Response),
+            answered=_per_survey(Response, role=participant),
+            invited=_per_survey(Invitation, role=participant),
+        )
+        .order_by("pk")
+        .values_list("pk", "n", "answered", "invited")
+    )
+    totals = {"responses": sum(r[2] for r in rows), "invited": sum(r[3] for r in rows)}
+    counts = _rating_counts([r[0] for r in rows], sum(r[1] for r in rows))
     earlier = _earlier_cohorts(cohort)
     earlier_counts = (
-        _rating_counts(Survey.objects.filter(cohort__in=earlier, kind__in=[Survey.Kind.SESSION, Survey.Kind.COHORT]))
-        if earlier
-        else {}
+        _rating_counts(*_versions(Survey.objects.filter(cohort__in=earlier, kind__in=kinds))) if earlier else {}
     )
     items = {i.pk: i for i in FormItem.objects.filter(pk__in=set(counts) | set(earlier_counts)).select_related("form")}
     lines = []
@@ -174,47 +197,42 @@ def _learning(cohort: Any, reaction: Reaction) -> Learning:
     from lentera.assessment.models import (
         Assignment,
         Attempt,
-        CohortTest,
         CohortTestItem,
         ObservationSheet,
-        Question,
         Submission,
     )
     from lentera.curriculum.models import Competency
 
     results = cohort_results(cohort=cohort)
-    # per competency: each participant's share right on the questions of that competency, before and after
-    per: dict[str, dict[int, dict[int, list[bool]]]] = {"pre": defaultdict(dict), "post": defaultdict(dict)}
-    tests = {t.kind: t for t in CohortTest.objects.filter(cohort=cohort)}
-    last: dict[int, tuple[str, int]] = {}
+    # per competency: each participant's share right on the questions of that competency, before and
+    # after, from their last submitted attempt at each test; right and total counted in SQL
+    last: dict[tuple[str, int], int] = {}
     for attempt_id, kind, user_id in (
         Attempt.objects.filter(test__cohort=cohort, submitted_at__isnull=False)
         .order_by("number")
         .values_list("pk", "test__kind", "user_id")
     ):
-        last[attempt_id] = (kind, user_id)
-    keep = {(kind, user): attempt for attempt, (kind, user) in last.items()}
-    wanted = set(keep.values())
-    tags: dict[int, list[int]] = defaultdict(list)
-    if tests:
-        question_ids = list(
-            CohortTestItem.objects.filter(test__in=tests.values()).values_list("question_id", flat=True)
+        last[(kind, user_id)] = attempt_id
+    whose = {attempt_id: kind_user for kind_user, attempt_id in last.items()}
+    rows = (
+        TestAnswer.objects.filter(
+            attempt_id__in=whose,
+            question__in=CohortTestItem.objects.filter(test__cohort=cohort).values("question_id"),
+            question__competencies__isnull=False,
         )
-        for question_id, competency_id in Question.competencies.through.objects.filter(
-            question_id__in=question_ids
-        ).values_list("question_id", "competency_id"):
-            tags[question_id].append(competency_id)
-    for attempt_id, question_id, ok in TestAnswer.objects.filter(attempt_id__in=wanted).values_list(
-        "attempt_id", "question_id", "is_correct"
-    ):
-        kind, user_id = last[attempt_id]
-        for competency_id in tags.get(question_id, []):
-            per[kind][competency_id].setdefault(user_id, []).append(ok)
+        .values_list("attempt_id", "question__competencies")
+        .annotate(right=Count("id", filter=Q(is_correct=True)), total=Count("id"))
+        .order_by("attempt_id")
+    )
+    per: dict[str, dict[int, dict[int, float]]] = {"pre": defaultdict(dict), "post": defaultdict(dict)}
+    for attempt_id, competency_id, right, total in rows:
+        kind, user_id = whose[attempt_id]
+        per[kind][competency_id][user_id] = 100 * right / total
     competencies = {c.pk: c for c in Competency.objects.filter(pk__in=set(per["pre"]) | set(per["post"]))}
     gains = []
     for competency_id, competency in sorted(competencies.items(), key=lambda pair: (pair[1].code, pair[1].title)):
-        pre = {u: 100 * sum(v) / len(v) for u, v in per["pre"].get(competency_id, {}).items()}
-        post = {u: 100 * sum(v) / len(v) for u, v in per["post"].get(competency_id, {}).items()}
+        pre = per["pre"].get(competency_id, {})
+        post = per["post"].get(competency_id, {})
         gains.append(
             CompetencyGain(
                 competency,
@@ -249,13 +267,16 @@ def _behaviour(cohort: Any) -> Behaviour:
     if survey is None:
         return Behaviour(None, [], [], 0, 0)
     roles = dict(Response.objects.filter(survey=survey).values_list("role").annotate(n=Count("id")).order_by())
-    lines: dict[str, list[ItemLine]] = {}
-    for role in (Invitation.Role.PARTICIPANT, Invitation.Role.SUPERVISOR):
-        counts = _rating_counts(Survey.objects.filter(pk=survey.pk), role=role)
-        items = {i.pk: i for i in FormItem.objects.filter(pk__in=counts)}
-        lines[role] = [
-            ItemLine(items[pk], item_stats(counts[pk])) for pk in sorted(counts, key=lambda pk: (items[pk].order, pk))
+    both = (Invitation.Role.PARTICIPANT, Invitation.Role.SUPERVISOR)
+    counts = {role: _rating_counts([survey.pk], sum(roles.values()), role=role) for role in both}
+    items = {i.pk: i for i in FormItem.objects.filter(pk__in=set(counts[both[0]]) | set(counts[both[1]]))}
+    lines: dict[str, list[ItemLine]] = {
+        role: [
+            ItemLine(items[pk], item_stats(counts[role][pk]))
+            for pk in sorted(counts[role], key=lambda pk: (items[pk].order, pk))
         ]
+        for role in both
+    }
     return Behaviour(
         survey,
         lines[Invitation.Role.PARTICIPANT],

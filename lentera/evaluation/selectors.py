@@ -48,12 +48,15 @@ def open_surveys_for(*, access: Any, now: datetime | None = None) -> list[Survey
 
 
 def survey_to_answer(*, access: Any, pk: int) -> tuple[Survey, Invitation]:
-    """A round the person is invited to (404 otherwise: nobody learns which rounds exist)."""
-    survey = scoped(Survey, access.library).select_related("session__plan", "cohort").filter(pk=pk).first()
-    invitation = Invitation.objects.filter(survey=survey, user=access.user).first() if survey else None
-    if survey is None or invitation is None:
+    """A round the person is invited to (404 otherwise: nobody learns which rounds exist); one query."""
+    invitation = (
+        Invitation.objects.filter(survey__in=scoped(Survey, access.library).filter(pk=pk), user=access.user)
+        .select_related("survey__session__plan", "survey__cohort")
+        .first()
+    )
+    if invitation is None:
         raise Http404
-    return survey, invitation
+    return invitation.survey, invitation
 
 
 def survey_instructors(*, survey: Survey) -> list[Any]:

@@ -191,22 +191,31 @@ def response_submit(
     answers: Sequence[Cleaned],
     user: Any = None,
     token: str = "",
+    invitation: Invitation | None = None,
     now: datetime | None = None,
 ) -> Response:
     """Record one person's answers exactly once. The invitation is marked answered in the same
-    transaction; a second submission (double tap, retry after a timeout) raises ``AlreadyAnswered``."""
+    transaction; a second submission (double tap, retry after a timeout) raises ``AlreadyAnswered``.
+
+    ``invitation`` is the one the page already read for ``user`` (saves reading it again). Whether
+    it was answered is decided under the row's lock either way: the first statement of the
+    transaction marks it answered only if it was not, and every later write waits for that.
+    """
     now = now or timezone.now()
     if not (survey.opens_at <= now < survey.closes_at):
         raise ValidationError(_("This form is not open."))
     with transaction.atomic():
-        invitations = Invitation.objects.select_for_update().filter(survey=survey)
-        if user is not None:
-            invitation = invitations.filter(user=user).first()
-        else:
-            invitation = invitations.filter(token_hash=token_hash(token)).first() if token else None
+        if invitation is None or (invitation.survey_id, invitation.user_id) != (survey.pk, getattr(user, "pk", None)):
+            invitations = Invitation.objects.filter(survey=survey)
+            if user is not None:
+                invitation = invitations.filter(user=user).first()
+            else:
+                invitation = invitations.filter(token_hash=token_hash(token)).first() if token else None
         if invitation is None:
             raise ValidationError(_("You are not invited to answer this form."))
-        if invitation.answered:
+        # the claim: an UPDATE takes the row lock, so a concurrent submission waits here and then
+        # finds it answered (0 rows); rolled back with everything else if a write below fails
+        if not Invitation.objects.filter(pk=invitation.pk, answered=False).update(answered=True):
             raise AlreadyAnswered
         response = Response.objects.create(
             survey=survey,
@@ -227,8 +236,7 @@ def response_submit(
             )
             for a in answers
         )
-        invitation.answered = True
-        invitation.save(update_fields=["answered"])
+    invitation.answered = True
     return response
 
 

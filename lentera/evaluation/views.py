@@ -91,21 +91,28 @@ def cohort_feedback(request: AccessRequest, pk: int) -> HttpResponse:
 
 
 def _answer_page(
-    request: AccessRequest, survey: Survey, data: Any, problems: dict[str, str], status: int
+    request: AccessRequest,
+    survey: Survey,
+    items: tuple[list[FormItem], list[FormItem], list[Any]],
+    data: Any,
+    problems: dict[str, str],
+    status: int,
 ) -> HttpResponse:
-    general, per_instructor = _participant_items(survey)
-    instructors = selectors.survey_instructors(survey=survey)
+    general, per_instructor, instructors = items
 
     def fields(items: list[Any], person: Any) -> list[dict[str, Any]]:
-        return [
-            {
-                "item": item,
-                "name": field_name(item, person),
-                "values": data.getlist(field_name(item, person)) if data is not None else [],
-                "problem": problems.get(field_name(item, person), ""),
-            }
-            for item in items
-        ]
+        listed = []
+        for item in items:
+            name = field_name(item, person)
+            listed.append(
+                {
+                    "item": item,
+                    "name": name,
+                    "values": data.getlist(name) if data is not None else [],
+                    "problem": problems.get(name, ""),
+                }
+            )
+        return listed
 
     return render(
         request,
@@ -139,17 +146,17 @@ def answer(request: AccessRequest, pk: int) -> HttpResponse:
         return render(request, "evaluation/thanks.html", {"survey": survey})
     if not (survey.opens_at <= now < survey.closes_at):
         return render(request, "evaluation/closed.html", {"survey": survey}, status=410)
+    items = (*_participant_items(survey), selectors.survey_instructors(survey=survey))  # once, GET or POST
     if request.method == "POST":
-        general, per_instructor = _participant_items(survey)
+        general, per_instructor, instructors = items
         cleaned, problems = read_answers(
-            request.POST,
-            items=general,
-            instructor_items=per_instructor,
-            instructors=selectors.survey_instructors(survey=survey),
+            request.POST, items=general, instructor_items=per_instructor, instructors=instructors
         )
         if not problems:
             try:
-                services.response_submit(survey=survey, answers=cleaned, user=request.user, now=now)
+                services.response_submit(
+                    survey=survey, answers=cleaned, user=request.user, invitation=invitation, now=now
+                )
             except services.AlreadyAnswered:
                 pass  # a double tap or a retry: the first one counted
             except ValidationError as error:
@@ -158,8 +165,8 @@ def answer(request: AccessRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Thank you: your answers were recorded."))
             if not problems:
                 return redirect("evaluation:answer", pk=survey.pk)
-        return _answer_page(request, survey, request.POST, problems, 400)
-    return _answer_page(request, survey, None, {}, 200)
+        return _answer_page(request, survey, items, request.POST, problems, 400)
+    return _answer_page(request, survey, items, None, {}, 200)
 
 
 @role_required(Role.COORDINATOR, Role.INSTRUCTOR)

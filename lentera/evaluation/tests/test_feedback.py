@@ -90,6 +90,26 @@ def test_an_answer_is_recorded_once_and_carries_no_one(world: dict[str, Any]) ->
     assert response.respondent is None and response.submitted_on == timezone.localdate()
 
 
+def test_an_invitation_read_before_the_answer_still_counts_once(world: dict[str, Any]) -> None:
+    """The page passes the invitation it read; two submissions holding that same stale read (two
+    tabs, a retry) record one response: the claim is decided in the database, not on the object."""
+    survey, person = world["survey"], world["people"][0]
+    first, second = (Invitation.objects.get(survey=survey, user=person) for _ in range(2))
+    services.response_submit(survey=survey, answers=_answers(survey, 4), user=person, invitation=first)
+    assert first.answered and not second.answered
+    with pytest.raises(services.AlreadyAnswered):
+        services.response_submit(survey=survey, answers=_answers(survey, 1), user=person, invitation=second)
+    assert Response.objects.count() == 1 and Answer.objects.filter(rating=1).count() == 0
+
+
+def test_an_invitation_of_someone_else_is_not_taken_for_the_answerer(world: dict[str, Any]) -> None:
+    survey, person, other = world["survey"], world["people"][0], world["people"][1]
+    theirs = Invitation.objects.get(survey=survey, user=other)
+    services.response_submit(survey=survey, answers=_answers(survey, 4), user=person, invitation=theirs)
+    assert Invitation.objects.get(survey=survey, user=person).answered
+    assert not Invitation.objects.get(survey=survey, user=other).answered
+
+
 def test_no_row_anywhere_links_a_response_to_a_person(world: dict[str, Any]) -> None:
     """Every foreign key from the response side to a user is empty, except the instructors rated."""
     survey = world["survey"]

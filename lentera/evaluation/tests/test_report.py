@@ -177,3 +177,61 @@ def test_l3_puts_participants_and_supervisors_side_by_side(cohort: Any) -> None:
     assert (behaviour.participant_responses, behaviour.supervisor_responses) == (1, 1)
     assert [line.stats.mean for line in behaviour.participants] == [4.0]
     assert [line.stats.mean for line in behaviour.supervisors] == [2.0]
+
+
+def test_l2_per_competency_from_each_last_attempt(coordinator: Any) -> None:
+    """Each participant's share right on a competency's questions, before and after, by hand.
+
+    Questions: a1, a2 (competency A), b1 (B), ab (A and B), u (neither). Marked right:
+    p1 pre {a1}, post {a1, a2, ab}; p2 pre {a1, a2, ab, b1}, post {a1, b1}; p3 pre {}, no post.
+    A (a1, a2, ab): pre p1 1/3, p2 3/3, p3 0/3; post p1 3/3, p2 1/3.
+    B (b1, ab): pre p1 0/2, p2 2/2, p3 0/2; post p1 1/2, p2 1/2.
+    ⟨g⟩ leaves out p2 (pre 100 %) and p3 (no post): A g = (100 − 33.3) / (100 − 33.3) = 1, B g = 0.5.
+    """
+    from lentera.assessment import exam_services as exams
+    from lentera.assessment.services import question_save
+    from lentera.curriculum.tests.factories import CompetencyFactory
+
+    cohort = CohortFactory(programme__library=coordinator.library)
+    library = cohort.library
+    a = CompetencyFactory(library=library, code="A.1", title="Menata koleksi")
+    b = CompetencyFactory(library=library, code="B.1", title="Melayani pemustaka")
+
+    def question(text: str, *competencies: Any) -> Any:
+        options = [("benar", True), ("salah", False)]
+        return question_save(
+            actor=None, library=library, kind="single", text=text, options=options, competencies=list(competencies)
+        )
+
+    a1, a2, b1, ab, u = question("a1", a), question("a2", a), question("b1", b), question("ab", a, b), question("u")
+    tests = {
+        kind: exams.test_set_open(
+            actor=None,
+            test=exams.test_create(actor=None, cohort=cohort, kind=kind, title=kind, questions=[a1, a2, b1, ab, u]),
+            is_open=True,
+        )
+        for kind in ("pre", "post")
+    }
+    people = [EnrolmentFactory(cohort=cohort).user for _ in range(3)]
+
+    def take(kind: str, person: Any, right: set[Any]) -> None:
+        attempt = exams.attempt_start(user=person, test=tests[kind])
+        for q in (a1, a2, b1, ab, u):
+            exams.answer_save(
+                attempt=attempt, question=q, chosen=[c.pk for c in q.choices.all() if c.is_correct == (q in right)]
+            )
+        exams.attempt_submit(attempt=attempt)
+
+    take("pre", people[0], {a1})
+    take("post", people[0], {a1, a2, ab})
+    take("pre", people[1], {a1, a2, ab, b1})
+    take("post", people[1], {a1, b1})
+    take("pre", people[2], set())
+    (ga, gb) = cohort_report(cohort=cohort).learning.competencies
+    assert (ga.competency, gb.competency) == (a, b)
+    assert ga.pre_mean == pytest.approx((100 / 3 + 100 + 0) / 3) and ga.post_mean == pytest.approx((100 + 100 / 3) / 2)
+    assert gb.pre_mean == pytest.approx(100 / 3) and gb.post_mean == pytest.approx(50.0)
+    assert (ga.gain.n, ga.gain.pre_mean, ga.gain.post_mean) == (1, pytest.approx(100 / 3), pytest.approx(100.0))
+    assert ga.gain.g == pytest.approx(1.0) and gb.gain.g == pytest.approx(0.5)
+    assert ga.gain.excluded_full_pre == gb.gain.excluded_full_pre == [people[1].pk]
+    assert ga.gain.excluded_missing == gb.gain.excluded_missing == [people[2].pk]

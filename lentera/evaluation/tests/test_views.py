@@ -175,3 +175,37 @@ def test_the_coordinator_sets_the_feedback_rules(coordinator: Any, instructor: A
     assert coordinator.client.post(url, {**data, "reminder_hours": "-1"}).status_code == 400
     assert instructor.client.get(url).status_code == 403
     assert FeedbackSettings.objects.filter(library=coordinator_b.library).count() == 0
+
+
+def test_the_answer_pages_have_a_fixed_number_of_queries(participant: Any, round_: Any) -> None:
+    """The form, sending it (one write transaction, no session write for the thank-you message)
+    and the thank-you page."""
+    url, data = reverse("evaluation:answer", args=[round_.pk]), _form(round_)
+    participant.client.get(url)
+    with CaptureQueriesContext(connection) as form:
+        assert participant.client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as sent:
+        assert participant.client.post(url, data).status_code == 302
+    with CaptureQueriesContext(connection) as thanks:
+        assert "data-clear-draft" in participant.client.get(url).content.decode()
+    writes = [q["sql"] for q in sent if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert not any("django_session" in sql for sql in writes), writes
+    assert (len(form), len(sent), len(thanks)) == (7, 11, 4), [q["sql"][:80] for q in sent]
+
+
+def test_a_form_sent_back_keeps_every_kind_of_choice(participant: Any, round_: Any) -> None:
+    """Ratings, "not applicable", one choice and several choices come back as they were ticked."""
+    general, _per = survey_items(survey=round_)
+    rating, other = [i for i in general if i.kind == "likert"][:2]
+    several = general[0].form.items.create(
+        order=99, text="Yang paling berguna", kind="multiple", options=["Praktik", "Diskusi & tanya", "Materi"]
+    )
+    data = {f"i{rating.pk}": "9", f"i{other.pk}": "na", f"i{several.pk}": ["Praktik", "Diskusi & tanya"]}
+    page = participant.client.post(reverse("evaluation:answer", args=[round_.pk]), data).content.decode()
+    name = f"i{several.pk}"
+    assert f'type="checkbox" name="{name}" id="{name}-1" value="Praktik" checked>' in page
+    assert f'id="{name}-2" value="Diskusi &amp; tanya" checked><label class="form-check-label" for="{name}-2">' in page
+    assert f'id="{name}-3" value="Materi"><label' in page
+    assert f'id="i{other.pk}-na" value="na" checked>' in page
+    assert f'id="i{rating.pk}-4" value="4">' in page and 'value="9"' not in page
+    assert f'<label class="btn btn-outline-primary likert-option" for="i{rating.pk}-5">' in page
