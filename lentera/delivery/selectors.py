@@ -37,6 +37,11 @@ ROSTER_FIELDS = ("cohort", "status", "user", "user__full_name", "user__username"
 NAME_FIELDS = ("full_name", "username")
 
 
+def _teachers() -> Prefetch[Any]:
+    """A session's instructors by name as a list in ``teachers``: a template reads it as it is."""
+    return Prefetch("instructors", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name"), to_attr="teachers")
+
+
 def _cohorts_visible(access: LibraryAccess) -> QuerySet[Cohort]:
     cohorts = scoped(Cohort, access.library)
     if access.is_coordinator:
@@ -85,9 +90,8 @@ def cohort_roster(*, cohort: Cohort) -> list[Enrolment]:
 
 
 def cohort_sessions(*, cohort: Cohort) -> QuerySet[ScheduledSession]:
-    return cohort.sessions.select_related("plan").prefetch_related(
-        Prefetch("instructors", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name"))
-    )
+    """The cohort's sessions with their plan and, as ``teachers``, their instructors by name."""
+    return cohort.sessions.select_related("plan").prefetch_related(_teachers())
 
 
 def session_get_for_user(*, access: LibraryAccess, pk: int, teach: bool = False) -> ScheduledSession:
@@ -156,9 +160,9 @@ def upcoming_sessions(*, access: LibraryAccess, now: datetime | None = None, lim
         sessions.filter(pk__in=ids)
         .select_related("plan", "cohort")
         .prefetch_related(
-            Prefetch("instructors", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name")),
-            # Only counted on the pages: the rows without their text.
-            Prefetch("plan__materials", queryset=Material.objects.only("session_plan")),
+            _teachers(),
+            # Only counted on the pages (``plan.material_list``): the rows without their text.
+            Prefetch("plan__materials", queryset=Material.objects.only("session_plan"), to_attr="material_list"),
         )
         .order_by("starts_at")[:limit]
     )

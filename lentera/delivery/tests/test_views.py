@@ -204,6 +204,28 @@ class TestCohortDetail:
         assert reverse("delivery:enrol_search", args=[cohort.pk]) not in html
         assert reverse("delivery:cohort_edit", args=[cohort.pk]) not in html
 
+    def test_each_roster_button_withdraws_its_own_person(self, coordinator: Any, cohort: Cohort) -> None:
+        cohort.capacity = 2
+        cohort.save()
+        people = [member(coordinator.library, full_name=name) for name in ("Ani", "Budi", "Citra")]
+        enrolled(cohort, *people[:2])
+        enrolled(cohort, people[2], status=Enrolment.Status.WAITLISTED)
+        enrolments = {e.user.full_name: e for e in cohort.enrolments.select_related("user")}
+        session = session_at(cohort, march(2))
+
+        html = coordinator.client.get(reverse("delivery:cohort_detail", args=[cohort.pk])).content.decode()
+
+        # One form per list (roster, waitlist) that asks first; each button posts for its own person.
+        assert len(re.findall(r'<form method="post" data-confirm="[^"]+"><input type="hidden" name="csrf', html)) == 2
+        for name, enrolment in enrolments.items():
+            assert f'formaction="{reverse("delivery:withdraw", args=[enrolment.pk])}"' in html, name
+            assert f'<span class="visually-hidden"> {name}</span>' in html
+        assert f'href="{reverse("delivery:session_detail", args=[session.pk])}"' in html
+        response = coordinator.client.post(reverse("delivery:withdraw", args=[enrolments["Budi"].pk]))
+        assert response["Location"] == reverse("delivery:cohort_detail", args=[cohort.pk])
+        enrolments["Budi"].refresh_from_db()
+        assert enrolments["Budi"].status == Enrolment.Status.WITHDRAWN
+
 
 # Enrolment --------------------------------------------------------------------------------------
 

@@ -11,10 +11,11 @@ STAFF_ROLES = (Role.COORDINATOR, Role.INSTRUCTOR, Role.PARTICIPANT)
 _PK_PLACEHOLDER = 2147483647
 
 
-def url_around_pk(name: str) -> tuple[str, str]:
+def url_around_pk(name: str) -> dict[str, str]:
     """The URL named ``name`` before and after its one ``pk``, reversed once for a whole list.
 
-    A template row joins ``{{ url.0 }}{{ row.pk }}{{ url.1 }}`` instead of a ``{% url %}`` each.
+    A template row joins ``{{ url.before }}{{ row.pk }}{{ url.after }}`` instead of a ``{% url %}``
+    each (a dict: the template's first lookup finds the key).
     """
     before, after = reverse(name, args=[_PK_PLACEHOLDER]).split(str(_PK_PLACEHOLDER))
-    return before, after
+    return {"before": before, "after": after}
