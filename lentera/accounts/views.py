@@ -21,12 +21,11 @@ from django.utils.translation import activate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lentera.accounts import forms, selectors, services
+from lentera.accounts import forms, personal_data, selectors, services
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.audit import action_label
 from lentera.accounts.middleware import SESSION_KEY
 from lentera.accounts.models import Membership, Role
-from lentera.lib import personal_data
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.tenancy import scoped

@@ -12,3 +12,7 @@ class AssessmentConfig(AppConfig):
     name = "lentera.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        # registers this app's sections of a person's data export and erasure with accounts
+        from lentera.assessment import personal_data  # noqa: F401

@@ -9,3 +9,7 @@ class CertificatesConfig(AppConfig):
     name = "lentera.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        # registers this app's sections of a person's data export and erasure with accounts
+        from lentera.certificates import personal_data  # noqa: F401

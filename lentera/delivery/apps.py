@@ -9,3 +9,7 @@ class DeliveryConfig(AppConfig):
     name = "lentera.delivery"
     label = "delivery"
     verbose_name = _("Delivery")
+
+    def ready(self) -> None:
+        # registers this app's sections of a person's data export and erasure with accounts
+        from lentera.delivery import personal_data  # noqa: F401

@@ -10,3 +10,7 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "lentera.evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        # registers this app's sections of a person's data export and erasure with accounts
+        from lentera.evaluation import personal_data  # noqa: F401

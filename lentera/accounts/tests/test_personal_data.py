@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lentera.accounts.models import AuditEntry, Library, Membership, Role, User
+from lentera.accounts.personal_data import personal_data_export, user_erase
 from lentera.accounts.services import user_update_profile
 from lentera.accounts.tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 from lentera.assessment.exam_selectors import cohort_results
@@ -39,7 +40,6 @@ from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, Sc
 from lentera.evaluation.models import Answer as FeedbackAnswer
 from lentera.evaluation.models import FeedbackForm, FormItem, Invitation, Response, Survey
 from lentera.evaluation.selectors import survey_results
-from lentera.lib.personal_data import personal_data_export, user_erase
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reliability]
 
@@ -378,7 +378,7 @@ class TestErase:
 
     def test_a_failed_erasure_keeps_the_files(self, coordinator: Any, library_a: Any, monkeypatch: Any) -> None:
         world = build_world(library_a, coordinator.user)
-        from lentera.lib import personal_data
+        from lentera.accounts import personal_data
 
         def broken(**kwargs: Any) -> None:
             raise RuntimeError("audit down")
