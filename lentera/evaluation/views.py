@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lentera.accounts.access import AccessRequest, role_required
@@ -26,12 +27,13 @@ from lentera.evaluation.models import Answer, Dimension, FeedbackForm, FormItem,
 from lentera.evaluation.report import cohort_report as cohort_report_of
 from lentera.lib.tenancy import scoped
 
+# lazy: built at import, shown in the language of each request
 LIKERT = [
-    (1, _("Strongly disagree")),
-    (2, _("Disagree")),
-    (3, _("Neutral")),
-    (4, _("Agree")),
-    (5, _("Strongly agree")),
+    (1, gettext_lazy("Strongly disagree")),
+    (2, gettext_lazy("Disagree")),
+    (3, gettext_lazy("Neutral")),
+    (4, gettext_lazy("Agree")),
+    (5, gettext_lazy("Strongly agree")),
 ]
 
 

@@ -209,3 +209,15 @@ def test_a_form_sent_back_keeps_every_kind_of_choice(participant: Any, round_: A
     assert f'id="i{other.pk}-na" value="na" checked>' in page
     assert f'id="i{rating.pk}-4" value="4">' in page and 'value="9"' not in page
     assert f'<label class="btn btn-outline-primary likert-option" for="i{rating.pk}-5">' in page
+
+
+def test_likert_labels_follow_the_language_of_the_request() -> None:
+    """The five-point labels are built at import: they must still be shown in each person's language."""
+    from django.utils import translation
+
+    from lentera.evaluation.views import LIKERT
+
+    with translation.override("en"):
+        assert [str(label) for _value, label in LIKERT][-1] == "Strongly agree"
+    with translation.override("id"):
+        assert [str(label) for _value, label in LIKERT][-1] == "Sangat setuju"
