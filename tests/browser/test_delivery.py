@@ -116,10 +116,10 @@ def test_coordinator_imports_a_participant_list(page: Page, demo: Any, tmp_path:
     expect(page.locator(".stat-card", has_text=id_("On the waitlist")).locator(".stat-value")).to_have_text("6")
     section = page.locator("section[aria-labelledby='participants-heading']")
     expect(section.locator("h3")).to_have_text(id_("Waitlist"))
-    waitlist = section.locator("h3 + ol > li")
+    waitlist = section.locator("ol.waitlist > li")
     expect(waitlist).to_have_count(6)
     for row in fixed:
-        expect(section.locator("h3 + ol")).to_contain_text(row[0])
+        expect(section.locator("ol.waitlist")).to_contain_text(row[0])
         expect(section.locator("table")).not_to_contain_text(row[0])
     assert_accessible(page)
 
