@@ -225,6 +225,7 @@ def test_instructor_grades_criterion_by_criterion_and_the_participant_reads_it(
     with phone_page(browser) as phone:
         login(phone, demo, "peserta")
         phone.locator(".navbar-toggler").click()
+        phone.wait_for_selector("#main-nav.collapse.show")  # Bootstrap ignores clicks while it animates
         with phone.expect_navigation():
             phone.locator("#main-nav").get_by_role("link", name=id_("My assignments")).click()
         assert path_of(phone) == "/bank-soal/tugas-saya/"

@@ -121,6 +121,7 @@ def test_a_participant_downloads_their_certificate_on_a_phone(browser: Browser, 
     with phone_page(browser) as phone:
         login(phone, demo, certificate.user.username)
         phone.locator(".navbar-toggler").click()
+        phone.wait_for_selector("#main-nav.collapse.show")  # Bootstrap ignores clicks while it animates
         open_from_menu(phone, "/sertifikat/saya/")
         expect(phone.locator("h1")).to_have_text(id_("My certificates"))
         expect(phone.locator("main")).to_contain_text(certificate.number)
