@@ -27,23 +27,19 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import timedelta
 from typing import Any
 
 import django_env  # noqa: F401 - sets up Django
-from django.contrib.auth.hashers import make_password
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from people import enrol_participants, session_cookies
+from people import session_cookies
 
 from lentera.accounts.models import Library, Membership, Role, User
-from lentera.curriculum.models import Module, Programme, SessionPlan
-from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession, SessionInstructor
+from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession
 from lentera.evaluation import services
-from lentera.evaluation.answering import field_name
-from lentera.evaluation.models import FeedbackForm, Invitation, Response
-from lentera.evaluation.selectors import survey_instructors, survey_items
+from lentera.evaluation.models import Invitation, Response
+from lentera.evaluation.tests.factories import feedback_cohort
 
 PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
 SESSIONS = 5
@@ -142,53 +138,8 @@ def coordinator_of(library: Library) -> User:
 
 def post_pool(library: Library, now: Any, tag: int) -> tuple[list[dict[str, Any]], list[User]]:
     """A cohort of PEOPLE new participants with 5 session rounds open now (as bench/feedback_setup.py)."""
-    if not FeedbackForm.objects.filter(library=library, kind=FeedbackForm.Kind.SESSION, is_active=True).exists():
-        services.ready_forms_install(actor=None, library=library)
-    programme = Programme.objects.create(library=library, year=now.year, title=f"Bench pages {tag}")
-    module = Module.objects.create(library=library, programme=programme, title="Modul Bench")
-    cohort = Cohort.objects.create(
-        library=library,
-        programme=programme,
-        name=f"Bench pages {tag}",
-        starts_on=timezone.localdate(now),
-        ends_on=timezone.localdate(now + timedelta(days=1)),
-        capacity=PEOPLE,
-    )
-    teachers = User.objects.bulk_create(
-        [
-            User(
-                username=f"bench{tag}-i{i}",
-                full_name=f"Instruktur {i}",
-                email=f"i{tag}-{i}@x.example",
-                password=make_password(None),
-            )
-            for i in range(2 * SESSIONS)
-        ]
-    )
-    Membership.objects.bulk_create([Membership(user=u, library=library, role=Role.INSTRUCTOR) for u in teachers])
-    for n in range(SESSIONS + 1):
-        plan = SessionPlan.objects.create(library=library, module=module, order=n + 1, title=f"Sesi {n + 1}")
-        # sessions 1-5 ended 50, 40, ... 10 minutes ago; session 6 is tomorrow (no end-of-cohort round yet)
-        ends = now - timedelta(minutes=10 * (SESSIONS - n)) if n < SESSIONS else now + timedelta(days=1)
-        session = ScheduledSession.objects.create(
-            library=library, cohort=cohort, plan=plan, starts_at=ends - timedelta(minutes=90), ends_at=ends, jp=2
-        )
-        for person in teachers[2 * n : 2 * n + 2]:
-            SessionInstructor.objects.create(library=library, session=session, user=person)
-    users = enrol_participants(library=library, cohort=cohort, people=PEOPLE, tag=tag)
-    rounds = []
-    for survey in services.surveys_ensure(cohort=cohort, now=now):
-        general, per_instructor = survey_items(survey=survey)
-        fields = [field_name(item) for item in general if item.is_rating]
-        fields += [
-            field_name(item, person)
-            for person in survey_instructors(survey=survey)
-            for item in per_instructor
-            if item.is_rating
-        ]
-        comment = next(field_name(item) for item in general if item.is_text)
-        rounds.append({"survey": survey.pk, "ratings": fields, "comment": comment})
-    return rounds, users
+    world = feedback_cohort(library=library, people=PEOPLE, sessions=SESSIONS, tag=f"bench-pages-{tag}", now=now)
+    return world.rounds, world.participants
 
 
 def main() -> None:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
-from django.contrib.sessions.backends.db import SessionStore
 
-from lentera.accounts.middleware import SESSION_KEY as LIBRARY_KEY
 from lentera.accounts.models import Membership, Role, User
+from lentera.accounts.tests.factories import signed_in_session
 from lentera.delivery.models import Enrolment
 
 
@@ -34,21 +31,5 @@ def enrol_participants(*, library: Any, cohort: Any, people: int, tag: int) -> l
 
 
 def session_cookies(users: list[User], library: Any) -> list[str]:
-    """A signed-in session per user, as the login view leaves it (the library already chosen).
-
-    The session names the backend that loads the user on each request: the first one that can
-    (the lockout backend listed before it only refuses logins), as ``auth.login`` would record.
-    """
-    from django.utils.module_loading import import_string
-
-    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
-    cookies = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store[LIBRARY_KEY] = library.pk
-        store.create()
-        cookies.append(store.session_key)
-    return cookies
+    """A signed-in session per user, as the login view leaves it (the library already chosen)."""
+    return [signed_in_session(user, library) for user in users]

@@ -43,7 +43,8 @@ ROOMS = {"practice": "Laboratorium Komputer", "role_play": "Ruang Layanan (simul
 DEFAULT_ROOM = "Ruang Pelatihan Lantai 2"
 
 
-def _weekdays(start: date, count: int) -> list[date]:
+def weekdays(start: date, count: int) -> list[date]:
+    """The first ``count`` weekdays from ``start`` on (the demo and the scale data set schedule on these)."""
     days: list[date] = []
     day = start
     while len(days) < count:
@@ -146,7 +147,7 @@ def seed_delivery(
     # Angkatan I 2026: running now, four weeks, the first nine sessions already held.
     cohort = Cohort.objects.filter(programme=programme, name="Angkatan I 2026").first()
     if cohort is None:
-        days = _weekdays(timezone.localdate() - timedelta(days=13), 14)
+        days = weekdays(timezone.localdate() - timedelta(days=13), 14)
         cohort = services.cohort_create(
             actor=coordinator,
             programme=programme,
@@ -173,7 +174,7 @@ def seed_delivery(
         report.add("programmes")
     old = Cohort.objects.filter(programme=past, name="Angkatan 2025").first()
     if old is None:
-        days = _weekdays(date(2025, 8, 4), 14)
+        days = weekdays(date(2025, 8, 4), 14)
         old = services.cohort_create(
             actor=coordinator,
             programme=past,

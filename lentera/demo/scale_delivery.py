@@ -22,6 +22,7 @@ from lentera.delivery.models import (
     ScheduledSession,
     SessionInstructor,
 )
+from lentera.demo.delivery import weekdays
 from lentera.demo.scale_db import Writer
 from lentera.demo.scale_people import LibraryData
 from lentera.demo.scale_plan import COMPLETION_SHARE
@@ -61,16 +62,6 @@ class CohortRow:
     outcome: dict[int, str] = field(default_factory=dict)
     attended: dict[int, set[int]] = field(default_factory=dict)  # user -> indexes of sessions present or late
     jp: dict[int, int] = field(default_factory=dict)
-
-
-def weekdays(start: date, count: int) -> list[date]:
-    days: list[date] = []
-    day = start
-    while len(days) < count:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return days
 
 
 def weekdays_back(end: date, count: int) -> date:

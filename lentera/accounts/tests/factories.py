@@ -40,3 +40,28 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def functional_level(name: str = "Ahli Pertama") -> FunctionalLevel:
     return FunctionalLevel.objects.get(name=name)
+
+
+def signed_in_session(user: User, library: Library) -> str:
+    """The key of a signed-in session for ``user``, as the login view leaves it (``library`` chosen).
+
+    For load tests and benchmarks that send requests with a cookie instead of logging in. The
+    session names the backend that loads the user on each request: the first one that can (the
+    lockout backend listed before it only refuses logins), as ``auth.login`` would record.
+    """
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.module_loading import import_string
+
+    from lentera.accounts.middleware import SESSION_KEY as LIBRARY_KEY
+
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[LIBRARY_KEY] = library.pk
+    store.create()
+    assert store.session_key is not None
+    return store.session_key
