@@ -97,6 +97,27 @@ def record(
     print(f"  {name} [{database}] {metric}: {shown} {unit}" + (f" (target {target})" if target else ""))
 
 
+def record_rows(
+    results: list[dict[str, Any]],
+    *,
+    name: str,
+    database: str,
+    rows: list[tuple[str, float, str, float | None, bool]],
+) -> None:
+    """Several figures of one benchmark: (metric, value, unit, target, higher is better) each."""
+    for metric, value, unit, target, higher in rows:
+        record(
+            results,
+            name=name,
+            database=database,
+            metric=metric,
+            value=value,
+            unit=unit,
+            target=target,
+            higher_is_better=higher,
+        )
+
+
 def bench_of(row: dict[str, Any]) -> str:
     """Which benchmark a results row belongs to."""
     if row.get("bench"):
