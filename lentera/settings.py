@@ -146,7 +146,12 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "lentera.sqlite3"),
             "OPTIONS": {
-                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"),
+                # secure_delete: a deleted row's bytes are overwritten, not left in free pages where
+                # a copy of the file would still show them (anonymous feedback, docs/architecture.md)
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                    "PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
         }
