@@ -95,13 +95,30 @@ def choose_library(request: AccessRequest) -> HttpResponse:
     )
 
 
+def _local_path(request: HttpRequest, candidate: str | None) -> str | None:
+    """``candidate`` when it is a path on this site ("/program/"), else None: never a URL name
+    (``redirect()`` would try to reverse it), another host, a scheme, a control character or a
+    length no page of ours has."""
+    if not candidate or len(candidate) > MAX_NEXT_LENGTH or not candidate.startswith("/"):
+        return None
+    if candidate.startswith(("//", "/\\")) or any(ord(ch) < 32 or ord(ch) == 127 for ch in candidate):
+        return None
+    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return None
+    return candidate
+
+
+MAX_NEXT_LENGTH = 2000
+
+
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     form = forms.LanguageForm(request.POST)
-    next_url = _safe_next(request, request.POST.get("next"), reverse("dashboard"))
-    response = redirect(next_url)
-    if form.is_valid():
-        language = form.cleaned_data["language"]
+    next_url = _local_path(request, request.POST.get("next")) or reverse("dashboard")
+    response = HttpResponseRedirect(next_url)
+    form.is_valid()  # a bad ``next`` (a NUL byte) must not cost the language switch: only the language counts
+    language = form.cleaned_data.get("language")
+    if language:
         if request.user.is_authenticated:
             services.user_set_language(user=request.user, language=language)
         _set_language_cookie(response, language)

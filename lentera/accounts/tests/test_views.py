@@ -74,6 +74,36 @@ class TestLanguage:
         )
         assert response["Location"] == reverse("dashboard")
 
+    @pytest.mark.parametrize(
+        "next_url",
+        [
+            "javascript:alert(1)",
+            "//evil.example",
+            "/\\evil.example",
+            "%00",
+            "\x00",
+            "/program/\x00",
+            "/program/\r\nSet-Cookie: x=1",
+            "foo",  # not a path: redirect() would try it as a URL name (500 before the fix)
+            "dashboard",
+            "/" + "a" * 5000,
+            "http://[::1",
+        ],
+    )
+    def test_next_that_is_not_a_local_path_goes_home(self, db: Any, next_url: str) -> None:
+        response = Client(raise_request_exception=False).post(
+            reverse("accounts:language"), {"language": "en", "next": next_url}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == reverse("dashboard")
+        assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+    def test_local_path_with_query_is_kept(self, participant: Any) -> None:
+        response = participant.client.post(
+            reverse("accounts:language"), {"language": "en", "next": "/program/?tahun=2026&q=a%20b"}
+        )
+        assert response["Location"] == "/program/?tahun=2026&q=a%20b"
+
     def test_unknown_language_changes_nothing(self, participant: Any) -> None:
         participant.client.post(reverse("accounts:language"), {"language": "xx"})
         participant.user.refresh_from_db()
