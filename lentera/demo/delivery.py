@@ -88,10 +88,15 @@ def _schedule(report: Any, coordinator: User, cohort: Cohort, days: list[date], 
         report.add("scheduled sessions")
 
 
-def _attendance(report: Any, cohort: Cohort, now: datetime, rng: random.Random) -> None:
+def _attendance(report: Any, cohort: Cohort, now: datetime) -> None:
+    """Marks for the sessions already held. Each session draws from its own seed (cohort name and
+    the session's place in the cohort), so the rows a session gets never depend on the day the demo
+    is seeded or on how many other sessions were already held."""
     enrolled = list(cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("user_id", flat=True))
+    place = {pk: index for index, pk in enumerate(cohort.sessions.order_by("starts_at", "pk").values_list("pk", flat=True))}
     rows = []
-    for session in cohort.sessions.filter(ends_at__lt=now).exclude(attendance__isnull=False):
+    for session in cohort.sessions.filter(ends_at__lt=now).exclude(attendance__isnull=False).order_by("starts_at"):
+        rng = random.Random(f"attendance:{cohort.name}:{place[session.pk]}")
         for user_id in enrolled:
             roll = rng.random()
             if roll < 0.84:
@@ -127,7 +132,6 @@ def seed_delivery(
     competencies: list[Competency],
     participants: list[User],
 ) -> None:
-    rng = random.Random(2025)
     now = timezone.now()
     for username, (kind, organisation, years, bio, expertise) in INSTRUCTOR_PROFILES.items():
         user = User.objects.get(username=username)
@@ -164,7 +168,7 @@ def seed_delivery(
         _schedule(report, coordinator, cohort, days, today_now=now)
         services.groups_form(actor=coordinator, cohort=cohort, group_count=4, seed=2026)
         report.add("discussion groups", 4)
-    _attendance(report, cohort, now, rng)
+    _attendance(report, cohort, now)
 
     # 2025: the same programme a year earlier, finished.
     past = Programme.objects.filter(library=library, year=2025).first()
@@ -189,4 +193,4 @@ def seed_delivery(
         for person in participants[5:25]:
             services.enrol(actor=coordinator, cohort=old, user=person)
         _schedule(report, coordinator, old, days, today_now=None)
-    _attendance(report, old, now, rng)
+    _attendance(report, old, now)

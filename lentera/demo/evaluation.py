@@ -68,13 +68,15 @@ def _answer_round(survey: Survey, rng: random.Random, *, share: float, skip: set
 
 
 def seed_evaluation(report: Any, library: Any, coordinator: Any) -> None:
-    rng = random.Random(2027)
     if services.ready_forms_install(actor=coordinator, library=library):
         report.add("feedback forms", 5)
     now = timezone.now()
     for cohort in Cohort.objects.filter(library=library, name__in=["Angkatan 2025", "Angkatan I 2026"]):
         if Survey.objects.filter(cohort=cohort).exists():
             continue
+        # each cohort draws from its own seed: the finished 2025 cohort's answers are the same whatever
+        # the day the demo is seeded (the running cohort's number of past sessions depends on the day)
+        rng = random.Random(f"feedback:{cohort.name}")
         demo_participant = set(cohort.enrolments.filter(user__username="peserta").values_list("user_id", flat=True))
         sessions = list(cohort.sessions.filter(ends_at__lte=now).order_by("ends_at"))
         for session in sessions:
