@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -75,3 +78,17 @@ def dimension_label(value: str) -> str:
     from lentera.evaluation.models import Dimension
 
     return str(dict(Dimension.choices).get(value, value))
+
+
+@register.filter(expects_localtime=True)
+def shortdate(value: date | datetime | None, fmt: str = "j M") -> str:
+    """A date (or a datetime, in the library's time zone) in ``fmt``, with the year added when it
+    is not the current year: "2 Mar" this year, "2 Mar 2025" otherwise. For dates in lists."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    shown = value.date() if isinstance(value, datetime) else value
+    if shown.year != timezone.localdate().year:
+        fmt = f"{fmt} Y"
+    return date_format(value, fmt)
