@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from lentera.lib import xlsx
 from lentera.lib.spreadsheet import Rows
 
 LETTERS = "ABCDEF"
@@ -187,7 +188,7 @@ def export_xlsx(questions: list[Any]) -> bytes:
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
     sheet.title = _("Questions")[:31]
-    sheet.append(HEADERS)
+    xlsx.append(sheet, HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for q in questions:
@@ -200,7 +201,8 @@ def export_xlsx(questions: list[Any]) -> bytes:
             key = "benar" if choices and choices[0].is_correct else "salah"
         else:
             key = " | ".join(q.accepted_answers)
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 q.kind,
                 q.text,
@@ -214,9 +216,7 @@ def export_xlsx(questions: list[Any]) -> bytes:
         )
     for column, width in zip("ABCDEFGHIJKLMN", (12, 60, 22, 22, 22, 22, 22, 22, 10, 10, 30, 34, 40), strict=False):
         sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)
 
 
 def template_xlsx() -> bytes:
@@ -289,7 +289,7 @@ def template_xlsx() -> bytes:
     sheet = book.active
     assert sheet is not None  # noqa: S101 - the export always has its sheet
     for row in examples:
-        sheet.append(row)
+        xlsx.append(sheet, row)
     notes = book.create_sheet(_("How to fill in")[:31])
     for line in (
         _("Jenis: single (one correct option), multiple (several), true_false, or short (short answer)."),
@@ -303,8 +303,6 @@ def template_xlsx() -> bytes:
             "(a module as “year · title” when two programmes have it)."
         ),
     ):
-        notes.append([line])
+        xlsx.append(notes, [line])
     notes.column_dimensions["A"].width = 120
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)

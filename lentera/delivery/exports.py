@@ -24,6 +24,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from lentera.delivery.models import ScheduledSession
 from lentera.delivery.selectors import session_attendance_rows
+from lentera.lib import pdf_fonts, xlsx
 from lentera.lib.xlsx import workbook_bytes
 
 
@@ -139,6 +140,7 @@ def daftar_hadir_xlsx(sheet: AttendanceSheet) -> bytes:
 
 
 def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
+    pdf_fonts.register()
     buffer = BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -148,10 +150,11 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
         topMargin=12 * mm,
         bottomMargin=12 * mm,
         title=f"{_('Attendance list')} {sheet.session_title}",
+        initialFontName=pdf_fonts.REGULAR,
     )
-    small = ParagraphStyle("small", fontName="Helvetica", fontSize=8.5, leading=10.5)
-    head = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=12, leading=15, alignment=1)
-    sub = ParagraphStyle("sub", fontName="Helvetica", fontSize=9, leading=11, alignment=1)
+    small = ParagraphStyle("small", fontName=pdf_fonts.REGULAR, fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("head", fontName=pdf_fonts.BOLD, fontSize=12, leading=15, alignment=1)
+    sub = ParagraphStyle("sub", fontName=pdf_fonts.REGULAR, fontSize=9, leading=11, alignment=1)
     story: list[Any] = []
     header: list[Any] = [Paragraph(esc(sheet.library_name.upper()), head)]
     if sheet.library_address:
@@ -199,6 +202,7 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3E3D3")),
+                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR),
                 ("FONTSIZE", (0, 0), (-1, -1), 8.5),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ROWHEIGHT", (0, 1), (-1, -1), 9 * mm),
@@ -268,8 +272,9 @@ def roster_template_xlsx(*, levels: list[str]) -> bytes:
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
     sheet.title = _("Participants")[:31]
     headers = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
-    sheet.append(headers)
-    sheet.append(
+    xlsx.append(sheet, headers)
+    xlsx.append(
+        sheet,
         [
             "Siti Aminah, S.IP.",
             "siti.aminah@contoh.id",
@@ -287,9 +292,113 @@ def roster_template_xlsx(*, levels: list[str]) -> bytes:
         for cell in row:
             cell.number_format = "@"  # keep NIPs as text, not 1.98E+17
     notes = book.create_sheet(_("Functional levels")[:31])
-    notes.append([_("Use one of these in the Jabatan fungsional column:")])
+    xlsx.append(notes, [_("Use one of these in the Jabatan fungsional column:")])
     for level in levels:
-        notes.append([level])
+        xlsx.append(notes, [level])
+    return xlsx.to_bytes(book)
+
+
+def jp_history_pdf(
+    *,
+    library_name: str,
+    person_name: str,
+    nip: str,
+    work_unit: str,
+    functional_level: str,
+    years: list[Any],
+    printed_at: Any,
+) -> bytes:
+    """A participant's JP history (``jp_history.HistoryYear`` list) as an A4 PDF for their dossier."""
+    pdf_fonts.register()
     buffer = BytesIO()
-    book.save(buffer)
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{_('JP history')} {person_name}",
+        author="Lentera",
+        initialFontName=pdf_fonts.REGULAR,
+    )
+    small = ParagraphStyle("small", fontName=pdf_fonts.REGULAR, fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("head", fontName=pdf_fonts.BOLD, fontSize=12, leading=15, alignment=1)
+    year_head = ParagraphStyle("year", fontName=pdf_fonts.BOLD, fontSize=10.5, leading=13, spaceBefore=4)
+    story: list[Any] = [
+        Paragraph(esc(library_name.upper()), head),
+        Spacer(1, 2 * mm),
+        Table([[""]], colWidths=[180 * mm], style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)]),
+        Paragraph(esc(_("JP HISTORY")), head),
+        Spacer(1, 2 * mm),
+    ]
+    facts = [
+        (_("Name"), person_name),
+        (_("NIP"), nip or "–"),
+        (_("Work unit"), work_unit or "–"),
+        (_("Functional level"), functional_level or "–"),
+    ]
+    story.append(
+        Table(
+            [[Paragraph(esc(label), small), Paragraph(f": {esc(value)}", small)] for label, value in facts],
+            colWidths=[30 * mm, 150 * mm],
+            style=[("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
+        )
+    )
+    rule = _("1 JP = 45 minutes of training. Only sessions attended (present or late) count.")
+    story.append(Paragraph(esc(rule), small))
+    story.append(Spacer(1, 3 * mm))
+    if not years:
+        story.append(Paragraph(esc(_("No sessions yet.")), small))
+    for year in years:
+        summary = _("%(year)s: %(total)s of %(target)s JP") % {
+            "year": year.year,
+            "total": year.total,
+            "target": year.target,
+        }
+        verdict = _("target reached") if year.reached else _("%(n)s JP to go") % {"n": year.missing}
+        story.append(Paragraph(f"{esc(summary)} ({esc(verdict)})", year_head))
+        story.append(Spacer(1, 1.5 * mm))
+        headers = [_("No."), _("Date"), _("Time"), _("Session"), _("Cohort"), "JP", _("Status")]
+        data: list[list[Any]] = [[Paragraph(f"<b>{esc(h)}</b>", small) for h in headers]]
+        for number, line in enumerate(year.lines, start=1):
+            start, end = timezone.localtime(line.starts_at), timezone.localtime(line.ends_at)
+            data.append(
+                [
+                    str(number),
+                    date_format(start.date(), "j M Y"),
+                    f"{start:%H:%M}–{end:%H:%M}",
+                    Paragraph(esc(line.session), small),
+                    Paragraph(esc(line.cohort), small),
+                    str(line.jp_counted) if line.counts else f"({line.jp})",
+                    Paragraph(esc(line.status_label), small),
+                ]
+            )
+        data.append(["", "", "", Paragraph(f"<b>{esc(_('Total'))}</b>", small), "", str(year.total), ""])
+        table = Table(data, colWidths=[9 * mm, 22 * mm, 21 * mm, 58 * mm, 38 * mm, 12 * mm, 20 * mm], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR),
+                    ("FONTNAME", (0, -1), (-1, -1), pdf_fonts.BOLD),
+                    ("FONTSIZE", (0, 0), (-1, -1), 8.5),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3E3D3")),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("ALIGN", (5, 0), (5, -1), "RIGHT"),
+                ]
+            )
+        )
+        story.append(table)
+        story.append(Spacer(1, 4 * mm))
+    story.append(
+        Paragraph(
+            esc(
+                _("Printed from Lentera on %(when)s. JP in brackets did not count.")
+                % {"when": date_format(timezone.localtime(printed_at), "j F Y H:i")}
+            ),
+            small,
+        )
+    )
+    document.build(story)
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lentera.impact.indicators import field_labels, month_label, parse_count, parse_month
 from lentera.impact.models import INDICATOR_FIELDS
+from lentera.lib import xlsx
 
 MAX_ROWS = 1200  # a hundred years of months: the file is read at once, no background work needed
 MAX_BYTES = 2 * 1024 * 1024
@@ -119,8 +120,6 @@ def check_rows(
 
 def _sheet_bytes(rows: list[list[Any]], *, title: str, notes: list[str]) -> bytes:
     """One sheet with the header in the first row (so it imports back as it is), and a notes sheet."""
-    from io import BytesIO
-
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -128,9 +127,9 @@ def _sheet_bytes(rows: list[list[Any]], *, title: str, notes: list[str]) -> byte
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
     sheet.title = title[:31]
-    sheet.append(HEADERS)
+    xlsx.append(sheet, HEADERS)
     for values in rows:
-        sheet.append(values)
+        xlsx.append(sheet, values)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F3E3D3")
@@ -146,11 +145,9 @@ def _sheet_bytes(rows: list[list[Any]], *, title: str, notes: list[str]) -> byte
     sheet.freeze_panes = "B2"
     about = book.create_sheet(_("Notes")[:31])
     for line in notes:
-        about.append([line])
+        xlsx.append(about, [line])
     about.column_dimensions["A"].width = 110
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(book)
 
 
 def _notes() -> list[str]:
