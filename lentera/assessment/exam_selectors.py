@@ -50,6 +50,14 @@ def cohort_results(*, cohort: Any) -> CohortResults:
     return CohortResults(pre=pre, post=post, gain=class_gain(pre, post), items=items)
 
 
+def open_pre_test(*, test: CohortTest) -> CohortTest | None:
+    """The cohort's pre-test when ``test`` is its post-test and the pre-test is still open: opening
+    both at once lets a participant take them together, and the gain would mean nothing."""
+    if test.kind != CohortTest.Kind.POST:
+        return None
+    return CohortTest.objects.filter(cohort_id=test.cohort_id, kind=CohortTest.Kind.PRE, is_open=True).first()
+
+
 def tests_of_cohort(*, cohort: Any) -> list[CohortTest]:
     return list(CohortTest.objects.filter(cohort=cohort).prefetch_related("items"))
 

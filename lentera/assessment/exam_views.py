@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,6 +34,12 @@ def cohort_tests(request: AccessRequest, pk: int) -> HttpResponse:
         try:
             if request.POST.get("action") == "toggle":
                 test = get_object_or_404(CohortTest, cohort=cohort, pk=request.POST.get("test"))
+                pre = exam_selectors.open_pre_test(test=test) if not test.is_open else None
+                if pre is not None and not request.POST.get("confirm"):
+                    # the post-test while the pre-test is open: ask first (the page shows the choice)
+                    return redirect(f"{reverse('assessment:cohort_tests', args=[cohort.pk])}?confirm={test.pk}")
+                if pre is not None and request.POST.get("confirm") == "close_pre":
+                    exam_services.test_set_open(actor=request.user, test=pre, is_open=False)
                 exam_services.test_set_open(actor=request.user, test=test, is_open=not test.is_open)
             elif request.POST.get("action") == "grant":
                 test = get_object_or_404(CohortTest, cohort=cohort, pk=request.POST.get("test"))
@@ -67,12 +74,17 @@ def cohort_tests(request: AccessRequest, pk: int) -> HttpResponse:
         for pk, person in sorted(people.items(), key=lambda item: item[1].full_name)
     ]
     questions = {q.pk: q for q in Question.objects.filter(pk__in=[f.item for f in results.items])}
+    tests = exam_selectors.tests_of_cohort(cohort=cohort)
+    confirm = next((t for t in tests if str(t.pk) == request.GET.get("confirm") and not t.is_open), None)
+    pre_open = exam_selectors.open_pre_test(test=confirm) if confirm else None
     return render(
         request,
         "assessment/cohort_tests.html",
         {
             "cohort": cohort,
-            "tests": exam_selectors.tests_of_cohort(cohort=cohort),
+            "tests": tests,
+            "confirm_test": confirm if pre_open else None,
+            "pre_open": pre_open,
             "kinds": CohortTest.Kind.choices,
             "layouts": CohortTest.Layout.choices,
             "competencies": competencies,

@@ -130,3 +130,101 @@ def test_saving_an_answer_has_a_fixed_number_of_queries(
         with django_assert_num_queries(13):
             assert participant.client.post(url, {"question": question.pk, "choice": right}).status_code == 200
     assert Answer.objects.count() == 2 and all(a.is_correct for a in Answer.objects.all())
+
+
+def _text(page: Any, element_id: str) -> str:
+    import re
+
+    found = re.search(rf'id="{element_id}"[^>]*>(.*?)</', page.content.decode(), re.S)
+    assert found, element_id
+    return " ".join(found.group(1).split())
+
+
+def test_the_results_show_the_class_averages_of_the_pairs_the_gain_uses(coordinator: Any, library_a: Any) -> None:
+    """Four questions. A: pre 25 %, post 75 %; B: pre 50 %, post 100 %; C: pre 100 % (no gain to
+    make, not counted); D: pre 50 %, no post-test (not counted). The pairs are A and B: class
+    averages pre 37.5 %, post 87.5 %, n 2, ⟨g⟩ = (87.5 − 37.5) / (100 − 37.5) = 0.80. (The mean of
+    all four pre-tests would be 56.25 %.)"""
+    from lentera.assessment.tests.test_exams import single, take
+
+    cohort = CohortFactory(programme__library=library_a)
+    questions = [single(library_a, f"Soal {i}") for i in range(4)]
+    tests = {}
+    for kind in ("pre", "post"):
+        test = exams.test_create(actor=None, cohort=cohort, kind=kind, title=kind, questions=questions)
+        tests[kind] = exams.test_set_open(actor=None, test=test, is_open=True)
+    people = [EnrolmentFactory(cohort=cohort).user for _ in range(4)]
+    for person, pre, post in zip(people, (1, 2, 4, 2), (3, 4, 4, None), strict=True):
+        take(tests["pre"], person, correct=pre)
+        if post is not None:
+            take(tests["post"], person, correct=post)
+    page = coordinator.client.get(reverse("assessment:cohort_tests", args=[cohort.pk]))
+    assert page.status_code == 200
+    assert _text(page, "pre-mean") == "37,5%"
+    assert _text(page, "post-mean") == "87,5%"
+    basis = _text(page, "gain-basis")
+    assert "2 peserta yang mengikuti pre-test dan post-test" in basis
+    assert "Tidak dihitung: 1 dengan nilai pre-test 100%, 1 yang tidak mengikuti kedua tes." in basis
+    assert '<div class="stat-value">0,80</div>' in page.content.decode()
+
+
+def test_without_pairs_the_page_says_so_instead_of_empty_numbers(coordinator: Any, setup: dict[str, Any]) -> None:
+    page = coordinator.client.get(reverse("assessment:cohort_tests", args=[setup["cohort"].pk]))
+    assert (_text(page, "pre-mean"), _text(page, "post-mean")) == ("–", "–")
+    assert "Belum ada peserta yang mengikuti pre-test dan post-test" in _text(page, "gain-basis")
+    assert "pre %" not in page.content.decode()
+
+
+def test_opening_the_post_test_while_the_pre_test_is_open_asks_first(coordinator: Any, library_a: Any) -> None:
+    cohort = CohortFactory(programme__library=library_a)
+    question = question_save(actor=None, library=library_a, kind="true_false", text="DDC", true_answer=True)
+    pre = exams.test_set_open(
+        actor=None,
+        test=exams.test_create(actor=None, cohort=cohort, kind="pre", title="Pre-test A", questions=[question]),
+        is_open=True,
+    )
+    post = exams.test_create(actor=None, cohort=cohort, kind="post", title="Post-test A", questions=[question])
+    url = reverse("assessment:cohort_tests", args=[cohort.pk])
+
+    asked = coordinator.client.post(url, {"action": "toggle", "test": post.pk})
+    assert asked.status_code == 302 and asked["Location"] == f"{url}?confirm={post.pk}"
+    post.refresh_from_db()
+    assert not post.is_open  # nothing opened yet
+    warning = coordinator.client.get(asked["Location"]).content.decode()
+    assert "Pre-test masih dibuka" in warning and "“Pre-test A” masih dibuka" in warning
+
+    coordinator.client.post(url, {"action": "toggle", "test": post.pk, "confirm": "close_pre"})
+    pre.refresh_from_db(), post.refresh_from_db()
+    assert (pre.is_open, post.is_open) == (False, True)
+
+    # open both on purpose
+    exams.test_set_open(actor=None, test=post, is_open=False)
+    exams.test_set_open(actor=None, test=pre, is_open=True)
+    coordinator.client.post(url, {"action": "toggle", "test": post.pk, "confirm": "both"})
+    pre.refresh_from_db(), post.refresh_from_db()
+    assert (pre.is_open, post.is_open) == (True, True)
+    # with the pre-test closed there is nothing to ask
+    page = coordinator.client.get(f"{url}?confirm={post.pk}").content.decode()
+    assert 'id="confirm-open"' not in page
+
+
+def test_the_post_test_opens_at_once_when_the_pre_test_is_closed(coordinator: Any, setup: dict[str, Any]) -> None:
+    test = setup["test"]
+    exams.test_set_open(actor=None, test=test, is_open=False)
+    url = reverse("assessment:cohort_tests", args=[setup["cohort"].pk])
+    assert coordinator.client.post(url, {"action": "toggle", "test": test.pk})["Location"] == url
+    test.refresh_from_db()
+    assert test.is_open
+
+
+def test_another_library_and_a_participant_cannot_open_a_test(
+    coordinator_b: Any, participant: Any, anon: Any, setup: dict[str, Any]
+) -> None:
+    test = setup["test"]
+    exams.test_set_open(actor=None, test=test, is_open=False)
+    url = reverse("assessment:cohort_tests", args=[setup["cohort"].pk])
+    assert coordinator_b.client.post(url, {"action": "toggle", "test": test.pk}).status_code == 404
+    assert participant.client.post(url, {"action": "toggle", "test": test.pk}).status_code == 403
+    assert anon.client.post(url, {"action": "toggle", "test": test.pk}).status_code == 302
+    test.refresh_from_db()
+    assert not test.is_open
