@@ -3,14 +3,28 @@
 Used by every import. Rows keep the numbers the spreadsheet shows (blank rows are skipped but
 counted), CSV encodings and delimiters are recognised, and a file that cannot be read as a
 whole raises SpreadsheetError with a message for the person, in their language.
+
+Files as offices send them: the row naming the columns may sit below a title and blank rows
+(it is looked for among the first HEADER_SEARCH_ROWS rows), headers are compared without case,
+accents, dots, dashes, slashes or spaces ("No. HP" is "no hp"), and a row numbering the columns
+right under the header ("1 2 3 ...", as government tables have) is not read as data.
+
+Spreadsheet bombs: an .xlsx is a zip, and a small one can unpack to hundreds of megabytes of
+sheet XML. Before anything is parsed, the sizes the zip's directory declares are summed (Python's
+zipfile never inflates a member past its declared size, so the sum bounds the work); the sheet's
+own <dimension> is checked, and rows are counted while they stream, so reading stops at the
+first row over the limit instead of after the whole file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
-from collections.abc import Mapping
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -19,13 +33,24 @@ from django.utils.translation import gettext as _
 
 Rows = list[tuple[int, dict[str, str]]]
 
+HEADER_SEARCH_ROWS = 15  # the header row is looked for among the sheet's first rows
+MAX_COLUMNS = 100  # cells further right are not read (no import has that many columns)
+# Unpacked size an .xlsx may have: a base (styles, the workbook, a logo) and a budget per row the
+# import takes. A real participant row is about 0.7 KB of sheet XML and shared strings.
+UNPACKED_BASE = 2 * 1024 * 1024
+UNPACKED_PER_ROW = 1024
+_COLUMN_NUMBER_RE = re.compile(r"^\(?(\d{1,3})\)?\.?$")
+
 
 class SpreadsheetError(ValidationError):
     """The file as a whole cannot be read (type, size, encoding, header)."""
 
 
-def norm_header(value: Any) -> str:
-    return re.sub(r"\s+", " ", str(value or "").strip().lower())
+def header_key(value: Any) -> str:
+    """A header as people write it, reduced so that case, accents, dots, dashes, slashes and spaces
+    do not count: "No. HP", "no hp" and "NO-HP" are one header; "E-mail" is "email"."""
+    text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^0-9a-z]+", "", text.lower())
 
 
 def cell(value: Any) -> str:
@@ -38,41 +63,125 @@ def cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _map_header(
-    header: list[Any], columns: Mapping[str, tuple[str, ...]], required: Mapping[str, str]
-) -> dict[int, str]:
+def unpacked_limit(max_rows: int) -> int:
+    """The most an .xlsx taking ``max_rows`` rows may unpack to."""
+    return UNPACKED_BASE + max_rows * UNPACKED_PER_ROW
+
+
+def max_lines(max_rows: int) -> int:
+    """The last sheet row read: the data rows, the rows above the header, and as many blank rows again."""
+    return 2 * max_rows + HEADER_SEARCH_ROWS + 100
+
+
+def _too_many_rows(max_rows: int) -> SpreadsheetError:
+    return SpreadsheetError(_("At most %(max)s rows can be imported at once.") % {"max": f"{max_rows:,}"})
+
+
+def _map_header(header: list[Any], columns: Mapping[str, tuple[str, ...]]) -> dict[int, str]:
+    keys = {column: {header_key(s) for s in spellings} for column, spellings in columns.items()}
     mapping: dict[int, str] = {}
     for index, raw in enumerate(header):
-        name = norm_header(raw)
-        for column, spellings in columns.items():
-            if name in spellings and column not in mapping.values():
+        key = header_key(raw)
+        if not key:
+            continue
+        for column, spellings in keys.items():
+            if key in spellings and column not in mapping.values():
                 mapping[index] = column
-    missing = [label for column, label in required.items() if column not in mapping.values()]
-    if missing:
-        raise SpreadsheetError(
-            _(
-                "The first row must name the columns; this file has no %(columns)s column. Download the template "
-                "to see the expected columns."
-            )
-            % {"columns": ", ".join(missing)}
-        )
+                break
     return mapping
 
 
-def _xlsx_rows(handle: IO[bytes]) -> list[list[Any]]:
+def _missing_columns(head: list[list[Any]], columns: Mapping[str, tuple[str, ...]], required: Mapping[str, str]) -> str:
+    """The required columns the likeliest header row (the one naming most columns) lacks."""
+    best = max((_map_header(row, columns) for row in head), key=len, default={})
+    return ", ".join(label for column, label in required.items() if column not in best.values())
+
+
+def _is_column_numbers(row: list[Any]) -> bool:
+    """A row numbering the columns (1, 2, 3 ... or (1), (2) ...), as under a government table's header."""
+    numbers = []
+    for value in row:
+        text = cell(value)
+        if not text:
+            continue
+        match = _COLUMN_NUMBER_RE.match(text)
+        if not match:
+            return False
+        numbers.append(int(match.group(1)))
+    return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def check_packed(data: bytes | IO[bytes], *, max_rows: int) -> None:
+    """Refuse an .xlsx that unpacks to more than an import of ``max_rows`` rows needs.
+
+    Reads only the zip's directory (at the end of the file): nothing is inflated. Anything that is
+    not a zip passes (the reader says what is wrong with it).
+    """
+    handle = io.BytesIO(data) if isinstance(data, bytes) else data
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return
+    finally:
+        if not isinstance(data, bytes):
+            handle.seek(0)
+    limit = unpacked_limit(max_rows)
+    if unpacked > limit:
+        raise SpreadsheetError(
+            _(
+                "This Excel file holds far more data than an import takes: it unpacks to %(size)s, at most "
+                "%(limit)s are read. Keep only the sheet with the list (at most %(max)s rows) and remove "
+                "pictures and other sheets, or split the file."
+            )
+            % {"size": filesizeformat(unpacked), "limit": filesizeformat(limit), "max": f"{max_rows:,}"}
+        )
+
+
+def check_upload(upload: Any, *, max_bytes: int, max_rows: int) -> None:
+    """The checks that need no parsing (size, and an .xlsx's unpacked size): for a request that only
+    keeps the file for a background worker, so a bomb is refused at once."""
+    if upload.size > max_bytes:
+        raise SpreadsheetError(
+            _("The file is larger than %(limit)s. Split it into smaller files.") % {"limit": filesizeformat(max_bytes)}
+        )
+    handle = upload.file if hasattr(upload, "file") else upload
+    handle.seek(0)
+    check_packed(handle, max_rows=max_rows)
+
+
+def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    check_packed(data, max_rows=max_rows)
+    last = max_lines(max_rows)
+    damaged = _("This Excel file cannot be read; it may be damaged. Save it again as .xlsx.")
     try:
-        book = load_workbook(handle, read_only=True, data_only=True)
-        # read-only sheets are parsed while iterating: a damaged sheet inside a sound zip fails here
-        rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        declared = sheet.max_row  # from the sheet's <dimension>, read without parsing the rows
+        # Explicit bounds: a lying <dimension> (or a cell at XFD1048576) cannot make openpyxl pad
+        # every row to 16,384 cells or fill in a million missing rows.
+        rows = sheet.iter_rows(max_row=last + 1, max_col=MAX_COLUMNS, values_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SpreadsheetError(_("This Excel file cannot be read; it may be damaged. Save it again as .xlsx.")) from exc
-    return rows
+        raise SpreadsheetError(damaged) from exc
+    try:
+        if isinstance(declared, int) and declared > last:
+            raise _too_many_rows(max_rows)
+        while True:
+            try:
+                # read-only sheets are parsed while iterating: a damaged sheet inside a sound zip fails here
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:
+                raise SpreadsheetError(damaged) from exc
+            yield list(row)
+    finally:
+        book.close()
 
 
-def _csv_rows(data: bytes) -> list[list[Any]]:
+def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
@@ -90,7 +199,7 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
         dialect = csv.excel
     try:
         # newline="": the reader itself splits lines, so CR-only files (Excel for Mac) read too
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        yield from csv.reader(io.StringIO(text, newline=""), dialect)
     except csv.Error as exc:  # a cell over the reader's 131,072 characters, a stray quote or line break
         raise SpreadsheetError(_("This file is not a CSV text file. Save it as CSV UTF-8 or as .xlsx.")) from exc
 
@@ -112,23 +221,48 @@ def read_table(
     handle.seek(0)
     data = handle.read()
     if data.startswith(b"PK\x03\x04"):
-        raw_rows = _xlsx_rows(io.BytesIO(data))
+        source = _xlsx_rows(data, max_rows=max_rows)
     elif upload.name.lower().endswith((".xlsx", ".xls")):
         raise SpreadsheetError(_("This is not an .xlsx file. Save it from Excel as .xlsx (Excel Workbook) or CSV."))
     else:
-        raw_rows = _csv_rows(data)
-    # Number the rows as the spreadsheet shows them, before blank rows are left out.
-    numbered = [(line, row) for line, row in enumerate(raw_rows, start=1) if any(cell(v) for v in row)]
-    if not numbered:
+        source = _csv_rows(data)
+    last = max_lines(max_rows)
+    head: list[list[Any]] = []  # the non-blank rows looked at for the header
+    mapping: dict[int, str] | None = None
+    header_line = 0
+    rows: Rows = []
+    with contextlib.closing(source):
+        # Number the rows as the spreadsheet shows them, before blank rows are left out.
+        for line, raw in enumerate(source, start=1):
+            if line > last:
+                raise _too_many_rows(max_rows)
+            if not any(cell(v) for v in raw):
+                continue
+            if mapping is None:
+                head.append(raw)
+                found = _map_header(raw, columns)
+                if all(column in found.values() for column in required):
+                    mapping, header_line = found, line
+                elif line >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            if line == header_line + 1 and _is_column_numbers(raw):
+                continue
+            values = {column: "" for column in columns}
+            for index, column in mapping.items():
+                if index < len(raw):
+                    values[column] = cell(raw[index])
+            rows.append((line, values))
+            if len(rows) > max_rows:
+                raise _too_many_rows(max_rows)
+    if not head:
         raise SpreadsheetError(_("The file is empty."))
-    mapping = _map_header(numbered[0][1], columns, required)
-    if len(numbered) - 1 > max_rows:
-        raise SpreadsheetError(_("At most %(max)s rows can be imported at once.") % {"max": f"{max_rows:,}"})
-    rows = []
-    for line, raw in numbered[1:]:
-        values = {column: "" for column in columns}
-        for index, column in mapping.items():
-            if index < len(raw):
-                values[column] = cell(raw[index])
-        rows.append((line, values))
+    if mapping is None:
+        raise SpreadsheetError(
+            _(
+                "No row among the first %(n)s names the columns; this file has no %(columns)s column. Download "
+                "the template to see the expected columns."
+            )
+            % {"n": HEADER_SEARCH_ROWS, "columns": _missing_columns(head, columns, required)}
+        )
     return sorted(set(mapping.values()), key=list(columns).index), rows
