@@ -6,7 +6,9 @@ produce the before/after pairs kept in ``AuditEntry.changes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models import Model
@@ -25,6 +27,8 @@ ACTION_LABELS: dict[str, Any] = {
     "user.unlock": _("Login unlocked"),
     "user.export": _("Personal data exported"),
     "user.erase": _("Personal data erased"),
+    "signin_code.create": _("Invitation or sign-in code made"),
+    "signin_code.use": _("Password set with an invitation or sign-in code"),
     "programme.create": _("Programme created"),
     "programme.update": _("Programme changed"),
     "objective.create": _("Objective created"),
@@ -89,6 +93,21 @@ ACTION_LABELS: dict[str, Any] = {
 }
 
 
+# Inside ``system_actions()`` every audit row is credited to the system (no actor): what the demo
+# seeding or a maintenance command does is not the work of the person it happens to act through.
+_SYSTEM: ContextVar[bool] = ContextVar("lentera_audit_system", default=False)
+
+
+@contextmanager
+def system_actions() -> Iterator[None]:
+    """Credit the audit rows written inside the block to "Sistem" instead of the given actor."""
+    token = _SYSTEM.set(True)
+    try:
+        yield
+    finally:
+        _SYSTEM.reset(token)
+
+
 def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
@@ -125,7 +144,7 @@ def audit_record(
 ) -> AuditEntry:
     return AuditEntry.objects.create(
         library=library,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if getattr(actor, "pk", None) and not _SYSTEM.get() else None,
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

@@ -4,6 +4,7 @@ people (unlock, erase), library settings, audit log."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,15 +18,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import activate
+from django.utils.translation import activate, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lentera.accounts import forms, personal_data, selectors, services
+from lentera.accounts import code_sheet, forms, personal_data, selectors, services, signin_codes
 from lentera.accounts.access import AccessRequest, role_required
-from lentera.accounts.audit import action_label
+from lentera.accounts.audit_display import describe
 from lentera.accounts.middleware import SESSION_KEY
-from lentera.accounts.models import Membership, Role
+from lentera.accounts.models import Membership, Role, SignInCode
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.tenancy import scoped
@@ -37,6 +38,11 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str
     ):
         return candidate
     return default
+
+
+def _site(request: HttpRequest) -> str:
+    """The address links in emails and on printed codes start with: SITE_URL, else this request's."""
+    return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -53,6 +59,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = forms.LoginForm
     redirect_authenticated_user = True
+
+    def get_initial(self) -> dict[str, Any]:
+        """The username filled in after an invitation set the password (``?username=``)."""
+        initial = super().get_initial()
+        username = self.request.GET.get("username", "")[:150]
+        if username:
+            initial["username"] = username
+        return initial
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
@@ -196,11 +210,14 @@ def people(request: AccessRequest) -> HttpResponse:
     page = Paginator(selectors.library_people(access=access, role=role, query=query), 50).get_page(
         request.GET.get("page")
     )
+    for person in page.object_list:
+        person.signin_state = selectors.signin_state(last_login=person.last_login, invited_at=person.invited_at)
     context = {
         "form": form,
         "page": page,
         "counts": selectors.library_role_counts(library=access.current_library),
         "role_labels": dict(Role.choices),
+        "sheet_form": forms.CodeSheetForm(),
     }
     template = "accounts/people.html#people-table" if request.htmx else "accounts/people.html"
     return render(request, template, context)
@@ -230,7 +247,12 @@ def person_add(request: AccessRequest) -> HttpResponse:
                     actor=request.user, library=access.current_library, user=person, role=data["role"]
                 )
                 if data["send_invitation"]:
-                    services.password_setup_send(request=request, user=person, library=access.current_library)
+                    services.invitations_send(
+                        actor=request.user,
+                        library=access.current_library,
+                        user_ids=[person.pk],
+                        base_url=_site(request),
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -266,6 +288,8 @@ def person_detail(request: AccessRequest, pk: int) -> HttpResponse:
             "memberships": selectors.person_memberships(access=access, person=person),
             "form": form,
             "lockout": selectors.login_lockout(user=person),
+            "signin_state": selectors.signin_states_attach(library=access.library, people=[person])[0].signin_state,
+            "whatsapp_number": signin_codes.whatsapp_number(person.phone),
         },
     )
 
@@ -351,9 +375,146 @@ def audit_log(request: AccessRequest) -> HttpResponse:
     page = Paginator(selectors.audit_entries(access=access, action=action, actor_query=actor), 50).get_page(
         request.GET.get("page")
     )
-    for entry in page.object_list:
-        entry.label = action_label(entry.action)
-    return render(request, "accounts/audit_log.html", {"form": form, "page": page})
+    lines = describe(list(page.object_list))
+    return render(request, "accounts/audit_log.html", {"form": form, "page": page, "lines": lines})
+
+
+# Invitations and one-time sign-in codes ----------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def people_invite(request: AccessRequest) -> HttpResponse:
+    """Email a new invitation to everyone of the library who has never signed in and has an address."""
+    access = request.access
+    people = selectors.people_not_signed_in(access=access)
+    queued = services.invitations_send(
+        actor=request.user,
+        library=access.current_library,
+        user_ids=list(people.values_list("pk", flat=True)),
+        base_url=_site(request),
+    )
+    without_email = people.filter(email="").count()
+    if queued:
+        messages.success(
+            request,
+            ngettext(
+                "An invitation is being emailed to %(n)s person who has never signed in.",
+                "Invitations are being emailed to %(n)s people who have never signed in.",
+                queued,
+            )
+            % {"n": queued},
+        )
+    else:
+        messages.info(request, _("Nobody who has never signed in has an email address."))
+    if without_email:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)s person has no email address: print a sign-in code for them.",
+                "%(n)s people have no email address: print sign-in codes for them.",
+                without_email,
+            )
+            % {"n": without_email},
+        )
+    return redirect("accounts:people")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def people_code_sheet(request: AccessRequest) -> HttpResponse:
+    """A PDF of new one-time sign-in codes for the people who have never signed in (old sheets stop working)."""
+    access = request.access
+    form = forms.CodeSheetForm(request.POST)
+    without_email = form.is_valid() and form.cleaned_data["without_email"]
+    people = list(selectors.people_not_signed_in(access=access, without_email=without_email))
+    if not people:
+        messages.info(request, _("Everyone has signed in already: there are no codes to print."))
+        return redirect("accounts:people")
+    library = access.current_library
+    entries = services.signin_codes_create(
+        actor=request.user, library=library, users=people, channel=SignInCode.Channel.SHEET
+    )
+    content = code_sheet.code_sheet_pdf(
+        library_name=library.name,
+        entries=entries,
+        base_url=_site(request),
+        entry_path=reverse("accounts:code_entry"),
+        link_path=lambda code: reverse("accounts:invitation", args=[code]),
+        expires=timezone.localdate() + services.signin_code_lifetime(SignInCode.Channel.SHEET),
+    )
+    filename = f"kode-masuk-{timezone.localdate():%Y-%m-%d}.pdf"
+    return download(content, filename=filename, content_type="application/pdf")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def person_invite(request: AccessRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for_user(access=request.access, pk=pk)
+    if person.last_login is not None:
+        messages.info(request, _("%(name)s has signed in already.") % {"name": person.full_name})
+    elif not person.email:
+        messages.error(request, _("%(name)s has no email address.") % {"name": person.full_name})
+    else:
+        services.invitations_send(
+            actor=request.user, library=request.access.current_library, user_ids=[person.pk], base_url=_site(request)
+        )
+        messages.success(request, _("A new invitation is being emailed to %(email)s.") % {"email": person.email})
+    return redirect("accounts:person_detail", pk=person.pk)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def person_whatsapp(request: AccessRequest, pk: int) -> HttpResponse:
+    """A fresh invitation link in a WhatsApp message to the person's number (wa.me opens the chat)."""
+    person = selectors.person_get_for_user(access=request.access, pk=pk)
+    try:
+        url = services.invitation_whatsapp_url(
+            actor=request.user, library=request.access.current_library, user=person, base_url=_site(request)
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("accounts:person_detail", pk=person.pk)
+    return HttpResponseRedirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+def code_entry(request: HttpRequest) -> HttpResponse:
+    """Public: type the code from the printed card. Says nothing about anyone until the code is valid."""
+    form = forms.CodeEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = services.signin_code_check(code=form.cleaned_data["code"])
+        if found is not None:
+            return redirect("accounts:invitation", code=signin_codes.normalise(form.cleaned_data["code"]))
+        form.add_error("code", _("This code does not work. Check it, or ask your coordinator for a new one."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/code_entry.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: set a password with the one-time link (from an email, WhatsApp or a printed QR code)."""
+    found = services.signin_code_check(code=code)
+    if found is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = forms.StyledSetPasswordForm(found.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.signin_code_use(code=code, password=form.cleaned_data["new_password1"])
+        except ValidationError:
+            return render(request, "accounts/invitation_invalid.html", status=404)
+        messages.success(
+            request,
+            _("Your password is set. Sign in with your username %(username)s and the new password.")
+            % {"username": person.username},
+        )
+        return redirect(f"{reverse('accounts:login')}?username={quote(person.username)}")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"form": form, "person": found.user, "library": found.library},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # Password pages: Django's views with our templates and styled forms.

@@ -93,7 +93,8 @@ def _attendance(report: Any, cohort: Cohort, now: datetime) -> None:
     the session's place in the cohort), so the rows a session gets never depend on the day the demo
     is seeded or on how many other sessions were already held."""
     enrolled = list(cohort.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("user_id", flat=True))
-    place = {pk: index for index, pk in enumerate(cohort.sessions.order_by("starts_at", "pk").values_list("pk", flat=True))}
+    in_order = cohort.sessions.order_by("starts_at", "pk").values_list("pk", flat=True)
+    place = {pk: index for index, pk in enumerate(in_order)}
     rows = []
     for session in cohort.sessions.filter(ends_at__lt=now).exclude(attendance__isnull=False).order_by("starts_at"):
         rng = random.Random(f"attendance:{cohort.name}:{place[session.pk]}")
