@@ -177,22 +177,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, that
-# username is refused for AXES_COOLOFF_TIME, or until a coordinator of one of its libraries
-# unlocks it on the person's page. A successful login clears the count.
-#
-# Locked per username only, not per IP address and not per username + IP. Library staff share PCs
-# and sit behind one NAT address for the whole building: an IP in the key would lock every
-# colleague out after one person's typos (IP alone), or give a guesser a fresh five tries from
-# every address they can rotate through (username + IP). Per username, the password is what is
-# protected, wherever the guesses come from; the price is that someone who knows a username can
-# lock it for 15 minutes, which the coordinator's unlock answers. (axes.W006 warns about lockouts
-# without the IP because its other keys, user agent and cookies, can be rotated; a username
-# cannot, so the warning does not apply here.)
+# Login lockout (django-axes), counted two ways (lentera/accounts/lockout.py):
+# - per username AND client address: AXES_FAILURE_LIMIT (5) wrong passwords from one address lock
+#   that username there, for AXES_COOLOFF_TIME. This is the lockout a person meets after their own
+#   typos; a colleague at another address (or the same person at home) can still sign in.
+# - per username across all addresses: LOGIN_USERNAME_CEILING (30) wrong passwords within the
+#   cool-off lock the username everywhere. A guesser who rotates addresses gets 30 tries, not five
+#   per address; locking someone else out takes 30 tries instead of five, from a stranger's own
+#   address it takes six lockouts' worth, and each address is also rate limited (lib/ratelimit.py).
+# Shared-PC friendliness: one person's typos at the library's shared PC lock only that person's
+# username (others sign in from the same PC), and the whole building behind one NAT address is not
+# locked out by one person. The coordinator's unlock and a new password by email clear both counts.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_USERNAME_CEILING = env_int("LOGIN_USERNAME_CEILING", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "lentera.accounts.lockout.LoginLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 # Tries during a lockout are refused without restarting the clock, so "try again in 15 minutes"
 # stays true for someone who tries once more after ten.
@@ -202,9 +203,28 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "lentera.accounts.views.login_locked_out"
 # UU PDP, least data: keep the failed attempts lockout needs, not a log of every login.
 AXES_DISABLE_ACCESS_LOG = True
-# Behind nginx the client address is in X-Forwarded-For; only used for the attempt records.
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# The client address, the same for the lockout and the rate limits (lentera/lib/ratelimit.py):
+# REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies (nginx: 1) the X-Forwarded-For entry the
+# outermost proxy added, counted from the right so a client cannot choose its own address.
+TRUSTED_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "lentera.lib.ratelimit.client_address"
+
+# Caches. "shared" is Django's database cache, one table made by `migrate` (lentera/lib/migrations),
+# seen by every gunicorn worker with no extra server: the rate limits of the public pages count
+# there. "default" stays in each process's memory, for figures that are only worth memoising
+# (evaluation's rating counts, exact by their key); a miss costs a query, never a wrong answer.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "lentera_cache",
+        # expired rows go when the table passes this many (a rate-limit row lives one window)
+        "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+    },
+}
+# Per-client limits of the public pages: {"scope": (requests, seconds)} overrides the defaults in
+# lentera/lib/ratelimit.py (RATES).
+RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
 # Language and time: Indonesian first, English switchable; Western Indonesia Time.
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "id")
@@ -278,4 +298,8 @@ LENTERA = {
     "JP_MINUTES": 45,
     "YEARLY_JP_TARGET": 20,
     "ANONYMITY_FLOOR": 5,
+    # One-time ways in for people who have no password yet (accounts.SignInCode).
+    "INVITATION_DAYS": env_int("INVITATION_DAYS", 14),  # an emailed or WhatsApp link works this long
+    "SIGNIN_CODE_DAYS": env_int("SIGNIN_CODE_DAYS", 7),  # a code on the printed first-day sheet
+    "SIGNIN_CODE_MAX_FAILURES": 10,  # wrong secrets for one code before it stops working
 }

@@ -117,7 +117,11 @@ class LoginLockout:
 
 
 def login_lockout(*, user: User, now: datetime | None = None) -> LoginLockout:
-    """django-axes' count of recent failed logins for the person's username (one query)."""
+    """django-axes' count of recent failed logins for the person's username (one query).
+
+    Locked when one address reached the limit (AXES_FAILURE_LIMIT) or all addresses together the
+    ceiling (LOGIN_USERNAME_CEILING); see lentera/accounts/lockout.py.
+    """
     from axes.models import AccessAttempt
     from django.conf import settings
 
@@ -125,9 +129,13 @@ def login_lockout(*, user: User, now: datetime | None = None) -> LoginLockout:
     attempts = AccessAttempt.objects.filter(username=user.username)
     if settings.AXES_COOLOFF_TIME:
         attempts = attempts.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
-    failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    per_address = list(
+        attempts.order_by().values("ip_address").annotate(n=Sum("failures_since_start")).values_list("n", flat=True)
+    )
+    failures = sum(per_address)
     limit = settings.AXES_FAILURE_LIMIT
-    return LoginLockout(failures=failures, limit=limit, locked=failures >= limit)
+    locked = max(per_address, default=0) >= limit or failures >= settings.LOGIN_USERNAME_CEILING
+    return LoginLockout(failures=failures, limit=limit, locked=locked)
 
 
 def person_other_libraries(*, library: Library, person: User) -> list[Library]:
