@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -123,6 +126,7 @@ def take_test(request: AccessRequest, pk: int) -> HttpResponse:
     else:
         positions = list(enumerate(items, start=1))
     shown = [(position, item.question, answers.get(item.question_id)) for position, item in positions]
+    unanswered = [position for position, item in enumerate(items, start=1) if item.question_id not in answers]
     limit = exam_services.deadline(attempt)
     return render(
         request,
@@ -135,6 +139,8 @@ def take_test(request: AccessRequest, pk: int) -> HttpResponse:
             "number": number,
             "count": len(items),
             "answered": len(answers),
+            "unanswered": unanswered,
+            "finishing": request.GET.get("finish") == "1" and bool(unanswered),
             "deadline": limit,
             "seconds_left": max(0, int((limit - timezone.now()).total_seconds())) if limit else None,
         },
@@ -167,8 +173,18 @@ def submit_test(request: AccessRequest, pk: int) -> HttpResponse:
     attempt = test.attempts.filter(user=request.user).order_by("-number").first()
     if attempt is None:
         return redirect("assessment:take_test", pk=test.pk)
+    if attempt.submitted_at is None and not request.POST.get("confirm") and not _time_is_up(attempt):
+        unanswered = test.items.exclude(question__in=attempt.answers.values("question")).exists()
+        if unanswered:  # ask first, naming the questions left (the timer's own submit is never held back)
+            return redirect(f"{reverse('assessment:take_test', args=[test.pk])}?finish=1#finish")
     attempt = exam_services.attempt_submit(attempt=attempt)
     return redirect("assessment:test_result", pk=test.pk)
+
+
+def _time_is_up(attempt: Any) -> bool:
+    """True from a few seconds before the time limit on: the page's timer submits by itself then."""
+    limit = exam_services.deadline(attempt)
+    return limit is not None and timezone.now() >= limit - timedelta(seconds=30)
 
 
 @role_required(Role.PARTICIPANT, Role.COORDINATOR)
@@ -185,9 +201,26 @@ def test_result(request: AccessRequest, pk: int) -> HttpResponse:
         {
             "test": test,
             "attempt": attempt,
-            "review": [(i.question, answers.get(i.question_id)) for i in items],
+            "review": [_review_row(i.question, answers.get(i.question_id)) for i in items],
         },
     )
+
+
+def _review_row(question: Question, answer: Answer | None) -> dict[str, Any]:
+    """What the participant answered and what is correct, each as text (option letters included)."""
+    choices = list(question.choices.all())
+
+    def label(choice: Any) -> str:
+        return choice.text if question.kind == Question.Kind.TRUE_FALSE else f"{choice.letter}. {choice.text}"
+
+    if question.kind == Question.Kind.SHORT:
+        yours = [answer.text] if answer and answer.text else []
+        right = list(question.accepted_answers)
+    else:
+        chosen = set(answer.chosen or []) if answer else set()
+        yours = [label(c) for c in choices if c.pk in chosen]
+        right = [label(c) for c in choices if c.is_correct]
+    return {"question": question, "yours": yours, "right": right, "is_correct": bool(answer and answer.is_correct)}
 
 
 @role_required(Role.COORDINATOR)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -47,8 +48,16 @@ def test_the_participant_takes_the_test_and_a_reload_keeps_the_answers(participa
     assert saved.status_code == 200
     reloaded = participant.client.get(reverse("assessment:take_test", args=[test.pk]))  # connection dropped
     assert f'value="{right}" id="choice-{right}" checked' in reloaded.content.decode()
-    for _ in range(2):  # a double tap
-        participant.client.post(reverse("assessment:submit_test", args=[test.pk]))
+    submit = reverse("assessment:submit_test", args=[test.pk])
+    asked = participant.client.post(submit)  # two questions are still open: asked first, nothing submitted
+    take = reverse("assessment:take_test", args=[test.pk])
+    assert asked["Location"] == f"{take}?finish=1#finish"
+    assert Attempt.objects.get().submitted_at is None
+    finish = participant.client.get(f"{take}?finish=1").content.decode()
+    assert "2 soal belum dijawab" in finish
+    assert '<a href="?no=2">soal 2</a>, <a href="?no=3">soal 3</a>' in finish
+    for _ in range(2):  # "Submit anyway", tapped twice
+        assert participant.client.post(submit, {"confirm": "1"})["Location"].endswith("/hasil/")
     attempt = Attempt.objects.get()
     assert (attempt.correct, attempt.total, round(attempt.score)) == (1, 3, 33)
     result = participant.client.get(reverse("assessment:test_result", args=[test.pk]))
@@ -228,3 +237,56 @@ def test_another_library_and_a_participant_cannot_open_a_test(
     assert anon.client.post(url, {"action": "toggle", "test": test.pk}).status_code == 302
     test.refresh_from_db()
     assert not test.is_open
+
+
+def test_the_review_labels_the_participants_answer_and_the_correct_one(
+    participant: Any, setup: dict[str, Any]
+) -> None:
+    """Soal 0 answered right, Soal 1 wrong (B. salah chosen), Soal 2 not answered."""
+    import re
+
+    test, questions = setup["test"], setup["questions"]
+    attempt = exams.attempt_start(user=participant.user, test=test)
+    choices = [list(q.choices.all()) for q in questions]
+    exams.answer_save(attempt=attempt, question=questions[0], chosen=[choices[0][0].pk])
+    exams.answer_save(attempt=attempt, question=questions[1], chosen=[choices[1][1].pk])
+    exams.attempt_submit(attempt=attempt)
+    page = participant.client.get(reverse("assessment:test_result", args=[test.pk])).content.decode()
+    items = re.findall(r'<li class="list-group-item review-item">(.*?)</li>', page, re.S)
+    assert len(items) == 3
+
+    def read(item: str) -> list[tuple[str, str]]:
+        pairs = re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", item, re.S)
+        return [(re.sub(r"<[^>]+>", "", dt).strip(), " ".join(re.sub(r"<[^>]+>", "", dd).split())) for dt, dd in pairs]
+
+    assert read(items[0]) == [("Jawaban Anda", "A. benar ✓ benar"), ("Jawaban benar", "A. benar")]
+    assert read(items[1]) == [("Jawaban Anda", "B. salah ✗ salah"), ("Jawaban benar", "A. benar")]
+    assert read(items[2]) == [("Jawaban Anda", "tidak dijawab ✗ salah"), ("Jawaban benar", "A. benar")]
+    assert 'aria-hidden="true">✗</span>' in items[1]  # the icon is decoration; the word carries the meaning
+
+
+def test_the_timer_submits_with_unanswered_questions_without_asking(participant: Any, setup: dict[str, Any]) -> None:
+    import time_machine
+    from django.utils import timezone
+
+    test = setup["test"]
+    test.time_limit_minutes = 10
+    test.save()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        participant.client.get(reverse("assessment:take_test", args=[test.pk]))
+    with time_machine.travel(start + timedelta(minutes=10), tick=False):
+        response = participant.client.post(reverse("assessment:submit_test", args=[test.pk]))
+    assert response["Location"].endswith("/hasil/")
+    assert Attempt.objects.get().submitted_at is not None
+
+
+def test_with_every_question_answered_submitting_does_not_ask(participant: Any, setup: dict[str, Any]) -> None:
+    test = setup["test"]
+    attempt = exams.attempt_start(user=participant.user, test=test)
+    for question in setup["questions"]:
+        exams.answer_save(attempt=attempt, question=question, chosen=[question.choices.first().pk])
+    page = participant.client.get(reverse("assessment:take_test", args=[test.pk])).content.decode()
+    assert 'data-confirm="Kumpulkan jawaban?' in page  # the phone's own dialog asks instead
+    response = participant.client.post(reverse("assessment:submit_test", args=[test.pk]))
+    assert response["Location"].endswith("/hasil/")
