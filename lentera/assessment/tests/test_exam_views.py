@@ -239,9 +239,7 @@ def test_another_library_and_a_participant_cannot_open_a_test(
     assert not test.is_open
 
 
-def test_the_review_labels_the_participants_answer_and_the_correct_one(
-    participant: Any, setup: dict[str, Any]
-) -> None:
+def test_the_review_labels_the_participants_answer_and_the_correct_one(participant: Any, setup: dict[str, Any]) -> None:
     """Soal 0 answered right, Soal 1 wrong (B. salah chosen), Soal 2 not answered."""
     import re
 
