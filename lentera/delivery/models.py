@@ -365,3 +365,26 @@ class GroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.group}"
+
+
+class CheckinFailure(models.Model):
+    """Wrong check-in codes one participant typed for one session. At ``checkin.MAX_WRONG_CODES`` the
+    person cannot check in there any more (the code cannot be guessed) and the instructor marks them."""
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        ScheduledSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="checkin_failures"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="+"
+    )
+    wrong = models.PositiveSmallIntegerField(_("wrong codes"), default=0)
+    last_at = models.DateTimeField(_("last wrong code"))
+
+    class Meta:
+        verbose_name = _("wrong check-in codes")
+        verbose_name_plural = _("wrong check-in codes")
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="delivery_checkinfailure_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.session} · {self.wrong}"
