@@ -223,3 +223,53 @@ def test_an_answered_question_keeps_its_wording_and_options(library_a: Any) -> N
     assert question.explanation == "000 = karya umum" and question.difficulty == "easy"
     assert Choice.objects.filter(pk=right.pk, is_correct=True).exists()
     assert Answer.objects.get().chosen == [right.pk]
+
+
+def misplaced_legends(html: str) -> list[str]:
+    """Each <legend> that is not the first element child of a <fieldset> (invalid HTML)."""
+    from html.parser import HTMLParser
+
+    void = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    class Checker(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[list[Any]] = []  # [tag, element children seen so far]
+            self.problems: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            parent = self.stack[-1] if self.stack else None
+            if tag == "legend" and (parent is None or parent[0] != "fieldset" or parent[1]):
+                self.problems.append(
+                    f"legend inside <{parent[0] if parent else '-'}>, after {parent[1] if parent else 0}"
+                )
+            if parent is not None:
+                parent[1] += 1
+            if tag not in void:
+                self.stack.append([tag, 0])
+
+        def handle_endtag(self, tag: str) -> None:
+            while self.stack and self.stack.pop()[0] != tag:
+                pass
+
+    checker = Checker()
+    checker.feed(html)
+    return checker.problems
+
+
+def test_the_question_form_puts_each_legend_first_in_its_fieldset(coordinator: Any) -> None:
+    question = make(
+        coordinator.library, kind="single", text="Apa itu OPAC?", options=[("Katalog", True), ("Rak", False)]
+    )
+    for url in (reverse("assessment:question_create"), reverse("assessment:question_edit", args=[question.pk])):
+        page = coordinator.client.get(url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert html.count("<legend") >= 2, url
+        assert misplaced_legends(html) == [], url
+
+
+def test_the_legend_check_finds_a_legend_inside_a_div() -> None:
+    assert misplaced_legends('<fieldset class="card"><div><legend>x</legend></div></fieldset>') != []
+    assert misplaced_legends("<fieldset><p>a</p><legend>x</legend></fieldset>") != []
+    assert misplaced_legends("<fieldset><legend>x</legend><input><p>y</p></fieldset>") == []
