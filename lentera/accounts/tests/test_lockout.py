@@ -11,6 +11,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY as AUTH_SESSION_KEY
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -146,3 +147,74 @@ class TestUnlock:
         with pytest.raises(PermissionDenied):
             services.user_unlock(actor=coordinator_b.user, library=coordinator_b.library, user=participant.user)
         assert AccessAttempt.objects.filter(username="participant_a").exists()
+
+
+def from_address(address: str) -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+class TestLockoutPerAddress:
+    """Five wrong passwords lock the username at that address only; 30 from anywhere lock it everywhere."""
+
+    def test_another_address_still_signs_in_after_one_address_locked_itself_out(self, participant: Any) -> None:
+        assert fail(from_address("198.51.100.1"), "participant_a", 5).status_code == 429
+        assert attempt(from_address("198.51.100.1"), "participant_a", TEST_PASSWORD).status_code == 429
+        elsewhere = from_address("198.51.100.2")
+        response = attempt(elsewhere, "participant_a", TEST_PASSWORD)
+        assert response.status_code == 302 and signed_in(elsewhere)
+
+    def test_each_address_has_its_own_five(self, participant: Any) -> None:
+        fail(from_address("198.51.100.1"), "participant_a", 5)
+        assert fail(from_address("198.51.100.2"), "participant_a", 4).status_code == 200
+        assert attempt(from_address("198.51.100.2"), "participant_a").status_code == 429
+
+    def test_thirty_failures_from_many_addresses_lock_the_username_everywhere(self, participant: Any) -> None:
+        for n in range(14):
+            assert fail(from_address(f"203.0.113.{n + 1}"), "participant_a", 2).status_code == 200
+        assert fail(from_address("203.0.113.15"), "participant_a", 2).status_code == 429  # the 30th locks
+        fresh = from_address("192.0.2.50")
+        response = attempt(fresh, "participant_a", TEST_PASSWORD)
+        assert response.status_code == 429 and not signed_in(fresh)
+        assert LOCKED in " ".join(response.content.decode().split())
+
+    def test_twenty_nine_from_many_addresses_do_not(self, participant: Any) -> None:
+        for n in range(29):
+            attempt(from_address(f"203.0.113.{n + 1}"), "participant_a")
+        fresh = from_address("192.0.2.50")
+        assert attempt(fresh, "participant_a", TEST_PASSWORD).status_code == 302 and signed_in(fresh)
+
+    def test_the_ceiling_counts_only_within_the_cool_off(self, participant: Any) -> None:
+        for n in range(15):
+            fail(from_address(f"203.0.113.{n + 1}"), "participant_a", 2)
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
+        assert attempt(from_address("192.0.2.50"), "participant_a", TEST_PASSWORD).status_code == 302
+
+    def test_behind_the_proxy_the_forwarded_address_is_counted(self, participant: Any, settings: Any) -> None:
+        settings.TRUSTED_PROXY_COUNT = 1
+        nginx = from_address("127.0.0.1")
+        for n in range(5):
+            nginx.post(
+                reverse("accounts:login"),
+                {"username": "participant_a", "password": "salah"},
+                HTTP_X_FORWARDED_FOR=f"10.0.0.1, 198.51.100.{n + 1}",
+            )
+        assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {
+            f"198.51.100.{n + 1}" for n in range(5)
+        }
+        response = nginx.post(
+            reverse("accounts:login"),
+            {"username": "participant_a", "password": TEST_PASSWORD},
+            HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.9",
+        )
+        assert response.status_code == 302  # five addresses, one failure each: nobody is locked
+
+    def test_the_coordinator_sees_a_ceiling_lock_and_one_unlock_clears_every_address(
+        self, coordinator: Any, participant: Any
+    ) -> None:
+        for n in range(15):
+            fail(from_address(f"203.0.113.{n + 1}"), "participant_a", 2)
+        page = coordinator.client.get(reverse("accounts:person_detail", args=[participant.user.pk]))
+        assert "terkunci" in " ".join(page.content.decode().split())
+        coordinator.client.post(reverse("accounts:person_unlock", args=[participant.user.pk]))
+        assert not AccessAttempt.objects.exists()
+        assert attempt(from_address("203.0.113.1"), "participant_a", TEST_PASSWORD).status_code == 302
