@@ -9,6 +9,7 @@ while the PDF is drawn.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from lentera.certificates.models import Certificate
+from lentera.lib import pdf_fonts
+from lentera.lib.pdf_fonts import BOLD, ITALIC, REGULAR
 
 PAGE = landscape(A4)
 BRAND = colors.HexColor("#7a3e00")
@@ -43,7 +46,7 @@ QR_SIZE = 30 * mm
 MAX_COMPETENCIES = 12
 MASK = 2  # QR mask pattern (0-7)
 
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=12.5, leading=17, alignment=TA_CENTER, textColor=INK)
+BODY = ParagraphStyle("body", fontName=REGULAR, fontSize=12.5, leading=17, alignment=TA_CENTER, textColor=INK)
 
 
 class Assets:
@@ -107,6 +110,19 @@ def period(starts_on: date, ends_on: date) -> str:
     return f"{date_format(starts_on, 'j F Y')} – {date_format(ends_on, 'j F Y')}"
 
 
+# Titles that already say what kind of event the programme is, in the words Indonesian offices use.
+KIND_WORDS = re.compile(
+    r"(pelatihan|diklat|bimtek|bimbingan\s+teknis|workshop|training|lokakarya|kursus|pendidikan\s+dan\s+pelatihan)\b",
+    re.IGNORECASE,
+)
+
+
+def names_its_kind(title: str) -> bool:
+    """True when a programme's title starts with its kind ("Pelatihan …", "Diklat …", "Bimtek …"), so the
+    certificate does not put "pelatihan" before it again."""
+    return KIND_WORDS.match(title.strip().lstrip("\"'“‘(")) is not None
+
+
 def _fit(canvas: Canvas, text: str, font: str, size: float, width: float, least: float = 12) -> float:
     """The largest font size up to ``size`` at which ``text`` fits in ``width``."""
     while size > least and canvas.stringWidth(text, font, size) > width:
@@ -150,42 +166,49 @@ def draw(canvas: Canvas, certificate: Certificate, assets: Assets) -> None:
         canvas.drawImage(logo, centre - 11 * mm, top - 20 * mm, width=22 * mm, height=20 * mm, preserveAspectRatio=True)
         top -= 24 * mm
     canvas.setFillColor(INK)
-    canvas.setFont("Helvetica-Bold", 12)
+    canvas.setFont(BOLD, 12)
     canvas.drawCentredString(centre, top - 4 * mm, certificate.library_name.upper())
     top -= 19 * mm
 
     title = (certificate.title_text or _("CERTIFICATE")).upper()
     canvas.setFillColor(BRAND)
-    size = _fit(canvas, title, "Times-Bold", 40, 200 * mm)
-    canvas.setFont("Times-Bold", size)
+    size = _fit(canvas, title, BOLD, 40, 200 * mm)
+    canvas.setFont(BOLD, size)
     canvas.drawCentredString(centre, top, title)
     top -= 8 * mm
     canvas.setFillColor(INK)
-    canvas.setFont("Helvetica", 11)
+    canvas.setFont(REGULAR, 11)
     canvas.drawCentredString(centre, top, _("Number: %(number)s") % {"number": certificate.number})
     top -= 11 * mm
 
-    canvas.setFont("Helvetica-Oblique", 12)
+    canvas.setFont(ITALIC, 12)
     canvas.drawCentredString(centre, top, _("is awarded to"))
     top -= 12 * mm
     name = certificate.participant_name
-    size = _fit(canvas, name, "Times-Bold", 28, 220 * mm)
-    canvas.setFont("Times-Bold", size)
+    size = _fit(canvas, name, BOLD, 28, 220 * mm)
+    canvas.setFont(BOLD, size)
     canvas.drawCentredString(centre, top, name)
-    line = min(230 * mm, canvas.stringWidth(name, "Times-Bold", size) + 30 * mm)
+    line = min(230 * mm, canvas.stringWidth(name, BOLD, size) + 30 * mm)
     canvas.setStrokeColor(GOLD)
     canvas.setLineWidth(0.8)
     canvas.line(centre - line / 2, top - 3 * mm, centre + line / 2, top - 3 * mm)
     top -= 8.5 * mm
     if certificate.participant_nip:
-        canvas.setFont("Helvetica", 11)
+        canvas.setFont(REGULAR, 11)
         canvas.drawCentredString(centre, top, _("NIP %(nip)s") % {"nip": certificate.participant_nip})
     top -= 4 * mm
 
-    body = _(
-        "for completing the training <b>%(programme)s</b> (%(cohort)s), held on %(dates)s, "
-        "with <b>%(jp)s JP</b> (lesson hours of 45 minutes) attended."
-    ) % {
+    if names_its_kind(certificate.programme_title):  # "Pelatihan Pustakawan …": not "pelatihan Pelatihan …"
+        body = _(
+            "for completing <b>%(programme)s</b> (%(cohort)s), held on %(dates)s, "
+            "with <b>%(jp)s JP</b> (lesson hours of 45 minutes) attended."
+        )
+    else:
+        body = _(
+            "for completing the training <b>%(programme)s</b> (%(cohort)s), held on %(dates)s, "
+            "with <b>%(jp)s JP</b> (lesson hours of 45 minutes) attended."
+        )
+    body = body % {
         "programme": esc(certificate.programme_title),
         "cohort": esc(certificate.cohort_name),
         "dates": esc(period(certificate.starts_on, certificate.ends_on)),
@@ -198,10 +221,10 @@ def draw(canvas: Canvas, certificate: Certificate, assets: Assets) -> None:
         listed = " · ".join(names) + (" " + _("and %(n)s more") % {"n": more} if more > 0 else "")
         top -= 4 * mm
         canvas.setFillColor(MUTED)
-        canvas.setFont("Helvetica-Bold", 8.5)
+        canvas.setFont(BOLD, 8.5)
         canvas.drawCentredString(centre, top, _("Competencies covered"))
-        canvas.setFont("Helvetica", 8.5)
-        for line in assets.lines(listed, "Helvetica", 8.5, 230 * mm)[:4]:
+        canvas.setFont(REGULAR, 8.5)
+        for line in assets.lines(listed, REGULAR, 8.5, 230 * mm)[:4]:
             top -= 11
             canvas.drawCentredString(centre, top, line)
 
@@ -215,7 +238,7 @@ def _verification(canvas: Canvas, certificate: Certificate) -> None:
     left, bottom = 24 * mm, 22 * mm
     canvas.drawImage(ImageReader(qr_image(certificate.verify_url)), left, bottom, QR_SIZE, QR_SIZE)
     canvas.setFillColor(MUTED)
-    canvas.setFont("Helvetica", 7.5)
+    canvas.setFont(REGULAR, 7.5)
     text_left = left + QR_SIZE + 3 * mm
     canvas.drawString(text_left, bottom + 17 * mm, _("Check that this certificate is genuine:"))
     canvas.drawString(text_left, bottom + 13.5 * mm, _("scan the code, or open"))
@@ -228,12 +251,12 @@ def _signature(canvas: Canvas, certificate: Certificate, assets: Assets) -> None
     width, _height = PAGE
     centre, top = width - 75 * mm, 64 * mm
     canvas.setFillColor(INK)
-    canvas.setFont("Helvetica", 10.5)
+    canvas.setFont(REGULAR, 10.5)
     issued = date_format(timezone.localtime(certificate.issued_at).date(), "j F Y")
     place = f"{certificate.library_city}, {issued}" if certificate.library_city else issued
     canvas.drawCentredString(centre, top, place)
     role = _("Head of %(library)s") % {"library": certificate.library_name}
-    canvas.setFont("Helvetica", _fit(canvas, role, "Helvetica", 10.5, 95 * mm, least=7))
+    canvas.setFont(REGULAR, _fit(canvas, role, REGULAR, 10.5, 95 * mm, least=7))
     canvas.drawCentredString(centre, top - 5 * mm, role)
     signature = assets.image(certificate.signature_file)
     if signature is not None:
@@ -246,15 +269,15 @@ def _signature(canvas: Canvas, certificate: Certificate, assets: Assets) -> None
             preserveAspectRatio=True,
         )
     name = certificate.head_name or "...................................."
-    canvas.setFont("Helvetica-Bold", 11)
+    canvas.setFont(BOLD, 11)
     canvas.drawCentredString(centre, top - 32 * mm, name)
     if certificate.head_name:
-        half = canvas.stringWidth(name, "Helvetica-Bold", 11) / 2
+        half = canvas.stringWidth(name, BOLD, 11) / 2
         canvas.setStrokeColor(INK)
         canvas.setLineWidth(0.6)
         canvas.line(centre - half, top - 33 * mm, centre + half, top - 33 * mm)
     if certificate.head_nip:
-        canvas.setFont("Helvetica", 10)
+        canvas.setFont(REGULAR, 10)
         canvas.drawCentredString(centre, top - 37.5 * mm, _("NIP %(nip)s") % {"nip": certificate.head_nip})
 
 
@@ -264,7 +287,7 @@ def _revoked_mark(canvas: Canvas) -> None:
     canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.35))
     canvas.translate(width / 2, height / 2)
     canvas.rotate(20)
-    canvas.setFont("Helvetica-Bold", 80)
+    canvas.setFont(BOLD, 80)
     canvas.drawCentredString(0, 0, _("REVOKED"))
     canvas.restoreState()
 
@@ -282,7 +305,8 @@ def _binary_streams() -> Iterator[None]:
 
 
 def _canvas(buffer: io.BytesIO, title: str) -> Canvas:
-    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1)
+    pdf_fonts.register()
+    canvas = Canvas(buffer, pagesize=PAGE, pageCompression=1, initialFontName=REGULAR)
     canvas.setTitle(title)
     canvas.setAuthor("Lentera")
     return canvas

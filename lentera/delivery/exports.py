@@ -27,6 +27,9 @@ from lentera.delivery.selectors import session_attendance_rows
 from lentera.lib import pdf_fonts, xlsx
 from lentera.lib.xlsx import workbook_bytes
 
+# Every table cell in the embedded font: a table's default is Helvetica, even for an empty cell.
+EMBEDDED_FONT = ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR)
+
 
 @dataclass(frozen=True)
 class SheetRow:
@@ -164,12 +167,15 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
             Table(
                 [[Image(sheet.logo_path, width=16 * mm, height=16 * mm, kind="proportional"), header]],
                 colWidths=[20 * mm, None],
+                style=[EMBEDDED_FONT],
             )
         )
     else:
         story.extend(header)
     story.append(Spacer(1, 3 * mm))
-    story.append(Table([[""]], colWidths=[180 * mm], style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)]))
+    story.append(
+        Table([[""]], colWidths=[180 * mm], style=[EMBEDDED_FONT, ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)])
+    )
     story.append(Paragraph(esc(_("ATTENDANCE LIST")), head))
     story.append(Spacer(1, 2 * mm))
     facts = [[Paragraph(esc(label), small), Paragraph(f": {esc(value)}", small)] for label, value in _facts(sheet)]
@@ -177,7 +183,7 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
         Table(
             facts,
             colWidths=[30 * mm, 150 * mm],
-            style=[("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
+            style=[EMBEDDED_FONT, ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
         )
     )
     story.append(Spacer(1, 3 * mm))
@@ -202,7 +208,7 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3E3D3")),
-                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR),
+                EMBEDDED_FONT,
                 ("FONTSIZE", (0, 0), (-1, -1), 8.5),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ROWHEIGHT", (0, 1), (-1, -1), 9 * mm),
@@ -221,7 +227,14 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
             Paragraph("( .................................... )", small),
         ],
     ]
-    story.append(Table(signature_block, colWidths=[90 * mm, 90 * mm], rowHeights=[6 * mm, 18 * mm, 6 * mm]))
+    story.append(
+        Table(
+            signature_block,
+            colWidths=[90 * mm, 90 * mm],
+            rowHeights=[6 * mm, 18 * mm, 6 * mm],
+            style=[EMBEDDED_FONT],
+        )
+    )
     document.build(story)
     return buffer.getvalue()
 
@@ -328,7 +341,7 @@ def jp_history_pdf(
     story: list[Any] = [
         Paragraph(esc(library_name.upper()), head),
         Spacer(1, 2 * mm),
-        Table([[""]], colWidths=[180 * mm], style=[("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)]),
+        Table([[""]], colWidths=[180 * mm], style=[EMBEDDED_FONT, ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black)]),
         Paragraph(esc(_("JP HISTORY")), head),
         Spacer(1, 2 * mm),
     ]
@@ -342,7 +355,7 @@ def jp_history_pdf(
         Table(
             [[Paragraph(esc(label), small), Paragraph(f": {esc(value)}", small)] for label, value in facts],
             colWidths=[30 * mm, 150 * mm],
-            style=[("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
+            style=[EMBEDDED_FONT, ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
         )
     )
     rule = _("1 JP = 45 minutes of training. Only sessions attended (present or late) count.")
@@ -379,7 +392,7 @@ def jp_history_pdf(
         table.setStyle(
             TableStyle(
                 [
-                    ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR),
+                    EMBEDDED_FONT,
                     ("FONTNAME", (0, -1), (-1, -1), pdf_fonts.BOLD),
                     ("FONTSIZE", (0, 0), (-1, -1), 8.5),
                     ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),

@@ -4,40 +4,112 @@ from __future__ import annotations
 
 from io import BytesIO
 from typing import Any
+from xml.sax.saxutils import escape as esc  # ReportLab paragraphs are markup: typed text must be escaped
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lentera.evaluation.models import Dimension
+from lentera.lib import pdf_fonts
 
 BRAND = colors.HexColor("#7a3e00")
+SERIES_COLOURS = [BRAND, colors.HexColor("#98a2b3"), colors.HexColor("#067647")]
+CHART_WIDTH = 14 * cm
+LABEL_SIZE = 7
+LABEL_LINES = 2  # a category label wraps onto at most this many lines; longer ones become numbers with a key
 
 
 def _fmt(value: float | None, digits: int = 1, suffix: str = "") -> str:
     return "–" if value is None else f"{number_format(round(value, digits), digits)}{suffix}"
 
 
-def _bars(labels: list[str], series: list[list[float]], names: list[str], top: float = 100) -> Drawing:
-    drawing = Drawing(16 * cm, 6 * cm)
+def _styles() -> dict[str, ParagraphStyle]:
+    """ReportLab's sample styles in the embedded font (theirs are Helvetica, with no glyph for ⟨g⟩)."""
+    sample = getSampleStyleSheet()
+    styles = {
+        name: sample[name].clone(
+            name, fontName=pdf_fonts.BOLD if name != "BodyText" else pdf_fonts.REGULAR, bulletFontName=pdf_fonts.REGULAR
+        )
+        for name in ("Title", "Heading2", "Heading4", "BodyText")
+    }
+    styles["small"] = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    return styles
+
+
+def chart_labels(labels: list[str], width: float) -> tuple[list[str], list[str]]:
+    """The category labels of a bar chart ``width`` wide, and the key below it (empty when not needed).
+
+    A label wraps onto up to two lines within its category's width, so that neighbours never
+    overlap. When one does not fit even so, every category is numbered ("1", "2", …) and the key
+    lists the full labels ("1. Layanan prima di meja sirkulasi …").
+    """
+    if not labels:
+        return [], []
+    room = width / len(labels) - 4  # a little air between neighbours
+    wrapped = [simpleSplit(label, pdf_fonts.REGULAR, LABEL_SIZE, room) for label in labels]
+    fits = all(
+        len(lines) <= LABEL_LINES
+        and all(_label_width(line) <= room for line in lines)  # a single word longer than the room
+        for lines in wrapped
+    )
+    if fits:
+        return ["\n".join(lines) for lines in wrapped], []
+    return [str(i) for i in range(1, len(labels) + 1)], [f"{i}. {label}" for i, label in enumerate(labels, start=1)]
+
+
+def _label_width(text: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, pdf_fonts.REGULAR, LABEL_SIZE)
+
+
+def _bars(labels: list[str], series: list[list[float]], names: list[str], top: float = 100) -> list[Any]:
+    """A bar chart with labels that never overlap, a legend when there are several series, and the
+    key of numbered labels below it."""
+    shown, key = chart_labels(labels, CHART_WIDTH)
+    lines = max((label.count("\n") + 1 for label in shown), default=1)
+    legend_room = 0.6 * cm if len(series) > 1 else 0
+    bottom = 0.5 * cm + lines * (LABEL_SIZE + 2)
+    drawing = Drawing(16 * cm, bottom + 4.3 * cm + 0.3 * cm + legend_room, initialFontName=pdf_fonts.REGULAR)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 1.2 * cm, 1.2 * cm, 14 * cm, 4.3 * cm
+    chart.x, chart.y, chart.width, chart.height = 1.2 * cm, bottom, CHART_WIDTH, 4.3 * cm
     chart.data = series
     chart.valueAxis.valueMin, chart.valueAxis.valueMax = 0, top
-    chart.categoryAxis.categoryNames = [label[:18] for label in labels]
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.angle = 20
-    chart.categoryAxis.labels.dy = -8
-    for index, colour in enumerate([BRAND, colors.HexColor("#98a2b3"), colors.HexColor("#067647")][: len(series)]):
+    chart.valueAxis.labels.fontName = pdf_fonts.REGULAR
+    chart.valueAxis.labels.fontSize = LABEL_SIZE
+    chart.categoryAxis.categoryNames = shown
+    chart.categoryAxis.labels.fontName = pdf_fonts.REGULAR
+    chart.categoryAxis.labels.fontSize = LABEL_SIZE
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.textAnchor = "middle"
+    chart.categoryAxis.labels.dy = -3
+    chart.categoryAxis.labels.leading = LABEL_SIZE + 1.5
+    for index, colour in enumerate(SERIES_COLOURS[: len(series)]):
         chart.bars[index].fillColor = colour
     drawing.add(chart)
-    return drawing
+    if len(series) > 1:
+        legend = Legend()
+        legend.fontName = pdf_fonts.REGULAR
+        legend.fontSize = LABEL_SIZE + 1
+        legend.alignment = "right"
+        legend.columnMaximum = 1
+        legend.x, legend.y = chart.x, chart.y + chart.height + legend_room
+        legend.colorNamePairs = list(zip(SERIES_COLOURS, names, strict=False))
+        drawing.add(legend)
+    flowables: list[Any] = [drawing]
+    if key:
+        small = _styles()["small"]
+        flowables.extend(Paragraph(esc(line), small) for line in key)
+    return flowables
 
 
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
@@ -45,6 +117,7 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), pdf_fonts.REGULAR),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3e3d3")),
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#999999")),
@@ -56,12 +129,15 @@ def _table(rows: list[list[Any]], widths: list[float]) -> Table:
 
 
 def report_pdf(report: Any) -> bytes:
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    pdf_fonts.register()
+    styles = _styles()
+    small = styles["small"]
     cohort = report.cohort
     story: list[Any] = [
-        Paragraph(_("Evaluation report: %(cohort)s") % {"cohort": cohort.name}, styles["Title"]),
-        Paragraph(f"{cohort.programme.title} · {date_format(cohort.starts_on)} – {date_format(cohort.ends_on)}", small),
+        Paragraph(esc(_("Evaluation report: %(cohort)s") % {"cohort": cohort.name}), styles["Title"]),
+        Paragraph(
+            esc(f"{cohort.programme.title} · {date_format(cohort.starts_on)} – {date_format(cohort.ends_on)}"), small
+        ),
         Spacer(1, 0.3 * cm),
     ]
     reaction = report.reaction
@@ -76,7 +152,7 @@ def report_pdf(report: Any) -> bytes:
     labels = dict(Dimension.choices)
     dims = list(reaction.dimensions.items())
     if dims:
-        story.append(_bars([str(labels.get(d, d)) for d, _s in dims], [[s.top2 or 0 for _d, s in dims]], ["top2"]))
+        story.extend(_bars([str(labels.get(d, d)) for d, _s in dims], [[s.top2 or 0 for _d, s in dims]], [_("top-2")]))
         rows = [[_("Dimension"), "n", _("mean"), "SD", _("top-2"), _("bottom-2")]]
         rows += [
             [str(labels.get(d, d)), s.n, _fmt(s.mean, 2), _fmt(s.sd, 2), _fmt(s.top2, 0, "%"), _fmt(s.bottom2, 0, "%")]
@@ -90,7 +166,7 @@ def report_pdf(report: Any) -> bytes:
             Paragraph(_("Weak results (top-2-box under %(n)s%%)") % {"n": report.threshold}, styles["Heading4"])
         )
         for line in weak:
-            story.append(Paragraph(f"• {line.item.text} — {_fmt(line.stats.top2, 0, '%')}", small))
+            story.append(Paragraph(esc(f"• {line.item.text} — {_fmt(line.stats.top2, 0, '%')}"), small))
     learning = report.learning
     story.append(Paragraph(_("L2 Learning"), styles["Heading2"]))
     gain = learning.gain
@@ -108,15 +184,15 @@ def report_pdf(report: Any) -> bytes:
     )
     if learning.competencies:
         comps = learning.competencies
-        story.append(
+        story.extend(
             _bars(
                 [c.competency.title for c in comps],
                 [[c.pre_mean or 0 for c in comps], [c.post_mean or 0 for c in comps]],
-                ["pre", "post"],
+                [_("Pre-test"), _("Post-test")],
             )
         )
     for assignment, mean, judged in learning.assignments:
-        story.append(Paragraph(f"• {assignment.title}: {_fmt(mean, 0, '%')} ({judged})", small))
+        story.append(Paragraph(esc(f"• {assignment.title}: {_fmt(mean, 0, '%')} ({judged})"), small))
     behaviour = report.behaviour
     story.append(Paragraph(_("L3 Behaviour"), styles["Heading2"]))
     if behaviour.survey is None:
@@ -128,7 +204,7 @@ def report_pdf(report: Any) -> bytes:
             by_text.setdefault(line.item.text, ["–", "–"])[0] = _fmt(line.stats.mean, 2)
         for line in behaviour.supervisors:
             by_text.setdefault(line.item.text, ["–", "–"])[1] = _fmt(line.stats.mean, 2)
-        rows += [[Paragraph(text, small), *pair] for text, pair in by_text.items()]
+        rows += [[Paragraph(esc(text), small), *pair] for text, pair in by_text.items()]
         story.append(_table(rows, [10 * cm, 3 * cm, 3 * cm]))
     results = report.results
     story.append(Paragraph(_("L4 Results"), styles["Heading2"]))
@@ -152,5 +228,12 @@ def report_pdf(report: Any) -> bytes:
             Paragraph(_("Return on investment (Phillips): %(roi)s") % {"roi": _fmt(report.roi, 1, "%")}, small)
         )
     buffer = BytesIO()
-    SimpleDocTemplate(buffer, pagesize=A4, title=str(cohort), leftMargin=2 * cm, rightMargin=2 * cm).build(story)
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=str(cohort),
+        leftMargin=2 * cm,
+        rightMargin=2 * cm,
+        initialFontName=pdf_fonts.REGULAR,
+    ).build(story)
     return buffer.getvalue()

@@ -127,30 +127,86 @@ def scroll_width(page: Page) -> int:
 
 
 _STREAM = re.compile(rb"<<((?:(?!>>).)*?)>>\s*stream\r?\n(.*?)endstream", re.S)
-_SHOWN = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj")
+_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
+_FONT_REF = re.compile(rb"/(F[\w+]+) (\d+) 0 R")
+_OPERATOR = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj|/(F[\w+]+) [\d.]+ Tf|\b(Td|TD|Tm|T\*|BT|ET)\b", re.S)
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _stream_data(head: bytes, data: bytes) -> bytes:
+    # exactly /Length bytes: compressed data may itself end in a byte that looks like whitespace
+    length = re.search(rb"/Length\s+(\d+)", head)
+    data = data[: int(length.group(1))] if length else data.strip()
+    if b"/ASCII85Decode" in head:
+        data = base64.a85decode(data.removesuffix(b"~>"))
+    if b"/FlateDecode" in head:
+        data = zlib.decompress(data)
+    return data
+
+
+def _unescape(raw: bytes) -> bytes:
+    def one(match: re.Match[bytes]) -> bytes:
+        code = match.group(1)
+        if code[:1].isdigit():
+            return bytes([int(code, 8) & 0xFF])
+        return _ESCAPES.get(code, code)
+
+    return _ESCAPE.sub(one, raw)
+
+
+def _font_maps(pdf: bytes) -> dict[bytes, dict[int, str]]:
+    """Each embedded font's resource name (``F2+0``) and its byte-to-text map from its /ToUnicode CMap."""
+    objects = {m.group(1): m.group(2) for m in _OBJECT.finditer(pdf)}
+    maps: dict[bytes, dict[int, str]] = {}
+    for body in objects.values():
+        for name, number in _FONT_REF.findall(body):
+            font = objects.get(number, b"")
+            to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", font)
+            if not to_unicode:
+                continue
+            stream = _STREAM.search(objects.get(to_unicode.group(1), b""))
+            if not stream:
+                continue
+            cmap = _stream_data(stream.group(1), stream.group(2))
+            maps[name] = {
+                int(code, 16): chr(int(text, 16))
+                for code, text in re.findall(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>", cmap)
+            }
+    return maps
 
 
 def pdf_text(pdf: bytes) -> str:
     """The text a ReportLab PDF shows, in drawing order, one space between pieces.
 
     ReportLab compresses its page streams (ASCII85 around Flate); they are unpacked here so that
-    the test reads the real download. Names that wrap onto two lines still read as one phrase.
+    the test reads the real download. Text in an embedded font is read back through the font's
+    /ToUnicode map (a subset numbers its glyphs its own way); pieces of one run split between
+    two subsets join without a space. Names that wrap onto two lines still read as one phrase.
     """
+    fonts = _font_maps(pdf)
     pieces: list[str] = []
     for match in _STREAM.finditer(pdf):
         head = match.group(1)
-        if b"/Subtype /Image" in head:
+        if b"/Subtype /Image" in head or b"/Type /XObject" in head:
             continue
-        # exactly /Length bytes: compressed data may itself end in a byte that looks like whitespace
-        length = re.search(rb"/Length\s+(\d+)", head)
-        data = match.group(2)[: int(length.group(1))] if length else match.group(2).strip()
-        if b"/ASCII85Decode" in head:
-            data = base64.a85decode(data.removesuffix(b"~>"))
-        if b"/FlateDecode" in head:
-            data = zlib.decompress(data)
-        for shown in _SHOWN.finditer(data):
-            raw = re.sub(rb"\\(.)", rb"\1", shown.group(1))
-            pieces.append(raw.decode("cp1252", errors="replace"))
+        data = _stream_data(head, match.group(2))
+        font: dict[int, str] | None = None
+        moved = True
+        for operator in _OPERATOR.finditer(data):
+            shown, font_name, move = operator.groups()
+            if font_name is not None:
+                font = fonts.get(font_name)
+            elif move is not None:
+                moved = True
+            else:
+                raw = _unescape(shown)
+                text = "".join(font.get(b, "?") for b in raw) if font else raw.decode("cp1252", errors="replace")
+                if pieces and not moved:
+                    pieces[-1] += text
+                else:
+                    pieces.append(text)
+                moved = False
     return " ".join(pieces)
 
 

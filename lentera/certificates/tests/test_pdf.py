@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -58,3 +59,26 @@ def test_the_period_reads_naturally() -> None:
         assert pdf.period(date(2025, 7, 28), date(2025, 8, 8)) == "28 July – 8 August 2025"
         assert pdf.period(date(2025, 12, 29), date(2026, 1, 9)) == "29 December 2025 – 9 January 2026"
         assert pdf.period(date(2025, 8, 4), date(2025, 8, 4)) == "4 August 2025"
+
+
+@pytest.mark.parametrize(
+    ("title", "reads"),
+    [
+        ("Pelatihan Pustakawan Kota Pasuruan 2026", "menyelesaikan Pelatihan Pustakawan Kota Pasuruan 2026"),
+        ("Diklat Teknis Perpustakaan", "menyelesaikan Diklat Teknis Perpustakaan"),
+        ("BIMTEK Pengelolaan Perpustakaan Sekolah", "menyelesaikan BIMTEK Pengelolaan Perpustakaan Sekolah"),
+        ("Bimbingan Teknis SLiMS", "menyelesaikan Bimbingan Teknis SLiMS"),
+        ("Workshop Literasi Digital", "menyelesaikan Workshop Literasi Digital"),
+        ("training of trainers", "menyelesaikan training of trainers"),
+        ("Literasi Informasi untuk Pustakawan", "menyelesaikan pelatihan Literasi Informasi untuk Pustakawan"),
+        ("Pelatihanku", "menyelesaikan pelatihan Pelatihanku"),  # a word that only starts like one
+    ],
+)
+def test_the_wording_reads_right_for_any_title(coordinator: Any, title: str, reads: str) -> None:
+    from django.utils import translation
+
+    certificate = CertificateFactory(cohort__programme__library=coordinator.library, programme_title=title)
+    with translation.override("id"):
+        text = " ".join(pdf_text(pdf.certificate_pdf(certificate)).split())
+    assert reads in text
+    assert re.search(r"\bpelatihan\s+(pelatihan|diklat|bimtek|workshop|training)\b", text, re.IGNORECASE) is None
