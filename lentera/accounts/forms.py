@@ -59,6 +59,23 @@ class PersonAddForm(ProfileForm):
 
     class Meta(ProfileForm.Meta):
         fields = ["full_name", "username", "email", "phone", "nip", "functional_level", "work_unit"]
+        help_texts = {
+            **ProfileForm.Meta.help_texts,
+            "email": _("Leave empty for staff without email: print a sign-in code for them on the People page."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("send_invitation") and not data.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email",
+                _("Enter an email address to send the link to, or untick “Email a link to set a password”."),
+            )
+        return data
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
@@ -193,3 +210,18 @@ class EraseForm(StyledFormMixin, forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class CodeEntryForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("sign-in code"),
+        max_length=40,
+        help_text=_("The code on the card from your coordinator, for example ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class CodeSheetForm(StyledFormMixin, forms.Form):
+    without_email = forms.BooleanField(label=_("Only people without an email address"), required=False, initial=True)

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 nip_validator = RegexValidator(
@@ -172,3 +173,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_repr}"
+
+
+class SignInCode(models.Model):
+    """A one-time way in for a person who has not set a password yet: an invitation link (email,
+    WhatsApp) or a code printed on the first-day sheet. Only a keyed hash of the secret is kept.
+
+    A code is a public *selector* (finds the row) followed by a secret *verifier*. Wrong verifiers
+    for a selector count on the row; after ``SIGNIN_CODE_MAX_FAILURES`` the code stops working.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        SHEET = "sheet", _("printed code")
+
+    library = models.ForeignKey(Library, verbose_name=_("library"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="signin_codes")
+    channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
+    selector = models.CharField(_("selector"), max_length=8, unique=True)
+    verifier_hash = models.CharField(_("verifier hash"), max_length=64)
+    failed_attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    created_by = models.ForeignKey(
+        User, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        indexes = [models.Index(fields=["library", "user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_channel_display()}"

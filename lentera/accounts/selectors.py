@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from lentera.accounts.models import AuditEntry, Library, Membership, Role, User
+from lentera.accounts.models import AuditEntry, Library, Membership, Role, SignInCode, User
 from lentera.lib.tenancy import scoped
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ def library_people(*, access: LibraryAccess, role: str = "", query: str = "") ->
         people = people.filter(
             Q(full_name__icontains=query) | Q(username__icontains=query) | Q(email__icontains=query) | Q(nip=query)
         )
+    # the sign-in state, in the same query (an aggregate drops Meta.ordering: name it again)
+    people = people.annotate(invited_at=_last_invited(access.library)).order_by("full_name", "username")
     return people.select_related("functional_level").prefetch_related(
         Prefetch(
             "memberships",
@@ -146,3 +149,58 @@ def person_other_libraries(*, library: Library, person: User) -> list[Library]:
         .distinct()
         .order_by("name")
     )
+
+
+class SignInState:
+    """A person's sign-in state in a library: ``active`` (has signed in), ``invited`` (a link or code
+    was sent or printed, not signed in yet) or ``never`` (never signed in, nothing sent yet)."""
+
+    ACTIVE = "active"
+    INVITED = "invited"
+    NEVER = "never"
+
+
+SIGNIN_STATE_LABELS = {
+    SignInState.ACTIVE: _("active"),
+    SignInState.INVITED: _("invited"),
+    SignInState.NEVER: _("never signed in"),
+}
+
+
+def signin_state(*, last_login: datetime | None, invited_at: datetime | None) -> str:
+    if last_login is not None:
+        return SignInState.ACTIVE
+    return SignInState.INVITED if invited_at is not None else SignInState.NEVER
+
+
+def _last_invited(library: Library) -> Max:
+    return Max("signin_codes__created_at", filter=Q(signin_codes__library=library))
+
+
+def signin_states_attach(*, library: Library, people: list[Any]) -> list[Any]:
+    """Set ``signin_state`` and ``invited_at`` on each person (one query), for the cohort roster."""
+    invited = dict(
+        SignInCode.objects.filter(library=library, user__in=[p.pk for p in people])
+        .order_by()
+        .values("user_id")
+        .annotate(last=Max("created_at"))
+        .values_list("user_id", "last")
+    )
+    for person in people:
+        person.invited_at = invited.get(person.pk)
+        person.signin_state = signin_state(last_login=person.last_login, invited_at=person.invited_at)
+    return people
+
+
+def people_not_signed_in(*, access: LibraryAccess, without_email: bool = False) -> QuerySet[User]:
+    """The current library's people who have never signed in (coordinator only), by name."""
+    if not access.is_coordinator:
+        raise PermissionDenied
+    people = User.objects.filter(
+        pk__in=scoped(Membership, access.library).filter(is_active=True).values("user_id"),
+        last_login__isnull=True,
+        erased_at__isnull=True,
+    )
+    if without_email:
+        people = people.filter(email="")
+    return people.order_by("full_name", "username")

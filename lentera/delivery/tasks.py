@@ -21,7 +21,7 @@ def check_roster_import(import_id: int) -> None:
 
 
 @task()
-def apply_roster_import(import_id: int, actor_id: int | None) -> None:
+def apply_roster_import(import_id: int, actor_id: int | None, base_url: str = "") -> None:
     from django.core.exceptions import ValidationError
 
     from lentera.accounts.models import User
@@ -33,7 +33,7 @@ def apply_roster_import(import_id: int, actor_id: int | None) -> None:
         return
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     try:
-        roster_import_apply(actor=actor, roster_import=roster_import)
+        roster_import_apply(actor=actor, roster_import=roster_import, base_url=base_url)
     except (ValidationError, Exception) as error:  # nothing was written (one transaction): say so, allow a retry
         logger.exception("participant import %s failed", import_id)
         RosterImport.objects.filter(pk=import_id).update(

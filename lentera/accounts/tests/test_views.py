@@ -197,8 +197,9 @@ class TestPeople:
         assert "<nav" not in html.split('<div id="people-table">')[0]
 
     def test_add_person_with_role_and_invitation(
-        self, coordinator: Any, django_capture_on_commit_callbacks: Any
+        self, coordinator: Any, django_capture_on_commit_callbacks: Any, settings: Any
     ) -> None:
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         with django_capture_on_commit_callbacks(execute=True):
             response = coordinator.client.post(
                 reverse("accounts:person_add"),
@@ -217,7 +218,8 @@ class TestPeople:
         person = User.objects.get(username="sri")
         assert response["Location"] == reverse("accounts:person_detail", args=[person.pk])
         assert Membership.objects.get(user=person).role == Role.INSTRUCTOR
-        assert mail.outbox[0].to == ["sri@contoh.id"]
+        assert mail.outbox[0].to == ["sri@contoh.id"]  # the invitation, sent by the worker
+        assert "/akun/undangan/" in mail.outbox[0].body
 
     def test_add_person_failure_writes_nothing(self, coordinator: Any) -> None:
         UserFactory(nip="198501012010012001")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lentera.accounts.audit import audit_record
 from lentera.accounts.models import Membership, Role, User
+from lentera.accounts.services import invitations_send
 from lentera.delivery.models import (
     Cohort,
     Enrolment,
@@ -126,7 +127,7 @@ def roster_import_check(*, roster_import: Any) -> Any:
 
 
 @transaction.atomic
-def roster_import_request_apply(*, actor: Any, roster_import: Any) -> Any:
+def roster_import_request_apply(*, actor: Any, roster_import: Any, base_url: str = "") -> Any:
     """The coordinator confirmed: import in the background, all valid rows or none."""
     from lentera.delivery.models import RosterImport
     from lentera.delivery.tasks import apply_roster_import
@@ -137,7 +138,7 @@ def roster_import_request_apply(*, actor: Any, roster_import: Any) -> Any:
     roster_import.status, roster_import.error, roster_import.progress_done = RosterImport.Status.APPLYING, "", 0
     roster_import.save(update_fields=["status", "error", "progress_done"])
     pk, actor_pk = roster_import.pk, getattr(actor, "pk", None)
-    transaction.on_commit(lambda: apply_roster_import.enqueue(pk, actor_pk))
+    transaction.on_commit(lambda: apply_roster_import.enqueue(pk, actor_pk, base_url))
     return roster_import
 
 
@@ -159,11 +160,12 @@ def _username_for(values: dict[str, str], taken: set[str]) -> str:
 
 
 @transaction.atomic
-def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
+def roster_import_apply(*, actor: Any, roster_import: Any, base_url: str = "") -> dict[str, int]:
     """Enrol every row that is still valid, all in one transaction (all of them, or none on failure).
 
-    New people are created without a password (they set one through "Forgot your password?" or an
-    invitation); existing people are matched by email or NIP. Over capacity, people join the waitlist.
+    New people are created without a password and get an emailed invitation to set one (in the
+    background, after this commits); existing people are matched by email or NIP. Over capacity,
+    people join the waitlist.
     """
     from django.contrib.auth.hashers import make_password
 
@@ -248,6 +250,8 @@ def roster_import_apply(*, actor: Any, roster_import: Any) -> dict[str, int]:
     roster_import.progress_done = roster_import.progress_total
     roster_import.save(update_fields=["status", "summary", "progress_done"])
     audit_record(actor=actor, library=library, action="roster.import", obj=cohort, changes=summary)
+    # the new people get an emailed link to set their password, by the worker once this commits
+    invitations_send(actor=actor, library=library, user_ids=list(created.values()), base_url=base_url)
     return summary
 
 

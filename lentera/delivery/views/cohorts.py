@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Role, User
+from lentera.accounts.selectors import signin_states_attach
 from lentera.delivery import selectors, services
 from lentera.delivery.forms import (
     CohortForm,
@@ -67,6 +68,7 @@ def cohort_detail(request: AccessRequest, pk: int) -> HttpResponse:
         roster = selectors.cohort_roster(cohort=cohort)
         context["enrolled"] = [e for e in roster if e.status == Enrolment.Status.ENROLLED]
         context["waiting"] = [e for e in roster if e.status == Enrolment.Status.WAITLISTED]
+        signin_states_attach(library=cohort.library, people=[e.user for e in context["enrolled"]])  # one query
         context["withdraw_url"] = url_around_pk("delivery:withdraw")
     return render(request, "delivery/cohort_detail.html", context)
 

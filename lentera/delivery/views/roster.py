@@ -77,12 +77,16 @@ def roster_import_confirm(request: AccessRequest, pk: int) -> HttpResponse:
     valid = roster_import.summary.get("new", 0) + roster_import.summary.get("existing", 0)
     if valid > BACKGROUND_ROWS:
         try:
-            services.roster_import_request_apply(actor=request.user, roster_import=roster_import)
+            services.roster_import_request_apply(
+                actor=request.user, roster_import=roster_import, base_url=request.build_absolute_uri("/")
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(roster_import)
     try:
-        summary = services.roster_import_apply(actor=request.user, roster_import=roster_import)
+        summary = services.roster_import_apply(
+            actor=request.user, roster_import=roster_import, base_url=request.build_absolute_uri("/")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(roster_import)
