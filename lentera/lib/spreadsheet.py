@@ -111,22 +111,23 @@ def _is_column_numbers(row: list[Any]) -> bool:
     return len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
-def check_packed(data: bytes | IO[bytes], *, max_rows: int) -> None:
-    """Refuse an .xlsx that unpacks to more than an import of ``max_rows`` rows needs.
-
-    Reads only the zip's directory (at the end of the file): nothing is inflated. Anything that is
-    not a zip passes (the reader says what is wrong with it).
-    """
+def unpacked_size(data: bytes | IO[bytes]) -> int:
+    """What an .xlsx unpacks to, from its zip directory alone (nothing is inflated); 0 for a file that
+    is not a zip (a CSV is read as it is). A file handle is left at its start."""
     handle = io.BytesIO(data) if isinstance(data, bytes) else data
+    handle.seek(0)
     try:
         with zipfile.ZipFile(handle) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            return sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError):
-        return
+        return 0
     finally:
-        if not isinstance(data, bytes):
-            handle.seek(0)
-    limit = unpacked_limit(max_rows)
+        handle.seek(0)
+
+
+def check_packed(data: bytes | IO[bytes], *, max_rows: int) -> None:
+    """Refuse an .xlsx that unpacks to more than an import of ``max_rows`` rows needs."""
+    unpacked, limit = unpacked_size(data), unpacked_limit(max_rows)
     if unpacked > limit:
         raise SpreadsheetError(
             _(
@@ -145,9 +146,7 @@ def check_upload(upload: Any, *, max_bytes: int, max_rows: int) -> None:
         raise SpreadsheetError(
             _("The file is larger than %(limit)s. Split it into smaller files.") % {"limit": filesizeformat(max_bytes)}
         )
-    handle = upload.file if hasattr(upload, "file") else upload
-    handle.seek(0)
-    check_packed(handle, max_rows=max_rows)
+    check_packed(upload.file if hasattr(upload, "file") else upload, max_rows=max_rows)
 
 
 def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[list[Any]]:

@@ -24,25 +24,43 @@ from lentera.delivery.services.common import _locked_cohort
 
 
 def _roster_lookups(cohort: Cohort, rows: list[tuple[int, dict[str, str]]]) -> dict[str, Any]:
-    """Everything ``check_rows`` needs from the database, read in four queries whatever the size."""
+    """Everything ``check_rows`` needs from the database, read in five queries whatever the size."""
     from lentera.accounts.models import FunctionalLevel
 
     emails = {values["email"].strip().lower() for _line, values in rows if values["email"].strip()}
     nips = {values["nip"].replace(" ", "") for _line, values in rows if values["nip"].strip()}
     levels = list(FunctionalLevel.objects.values_list("pk", "name"))
+    users_by_email = {
+        e.lower(): pk
+        for pk, e in User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list("pk", "email")
+    }
+    users_by_nip = dict(User.objects.filter(nip__in=nips).values_list("nip", "pk"))
+    # the library's other cohorts the people found are in whose dates overlap this one (a warning)
+    overlaps: dict[int, list[tuple[str, Any, Any]]] = {}
+    for user_id, *other in (
+        Enrolment.objects.filter(
+            library=cohort.library,
+            user_id__in={*users_by_email.values(), *users_by_nip.values()},
+            status=Enrolment.Status.ENROLLED,
+            cohort__starts_on__lte=cohort.ends_on,
+            cohort__ends_on__gte=cohort.starts_on,
+        )
+        .exclude(cohort=cohort)
+        .order_by("cohort__starts_on", "cohort__name")
+        .values_list("user_id", "cohort__name", "cohort__starts_on", "cohort__ends_on")
+    ):
+        overlaps.setdefault(user_id, []).append((other[0], other[1], other[2]))
     return {
         "levels": {name.lower(): pk for pk, name in levels},
         "level_names": [name for _pk, name in levels],
-        "users_by_email": {
-            e.lower(): pk
-            for pk, e in User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails)
-            .values_list("pk", "email")
-        },
-        "users_by_nip": dict(User.objects.filter(nip__in=nips).values_list("nip", "pk")),
+        "users_by_email": users_by_email,
+        "users_by_nip": users_by_nip,
         "enrolled_user_ids": set(
             cohort.enrolments.exclude(status=Enrolment.Status.WITHDRAWN).values_list("user_id", flat=True)
         ),
+        "overlaps": overlaps,
     }
 
 
@@ -85,11 +103,12 @@ def roster_import_preview(*, actor: Any, cohort: Cohort, upload: Any) -> Any:
 def roster_import_start(*, actor: Any, cohort: Cohort, upload: Any) -> Any:
     """Keep the uploaded list and check it in the background (the page shows the progress)."""
     from lentera.delivery.models import RosterImport
-    from lentera.delivery.roster_import import MAX_BYTES, ImportFileError
+    from lentera.delivery.roster_import import MAX_BYTES, MAX_ROWS
     from lentera.delivery.tasks import check_roster_import
+    from lentera.lib.spreadsheet import check_upload
 
-    if upload.size > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 10 MB. Split it into smaller files."))
+    # what needs no parsing is refused here and now: too large, or an .xlsx that unpacks too large
+    check_upload(upload, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
     roster_import = RosterImport(
         library=cohort.library,
         cohort=cohort,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import time
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -19,6 +23,8 @@ from lentera.delivery import roster_import, services
 from lentera.delivery.models import Cohort, Enrolment, RosterImport
 from lentera.delivery.roster_import import ImportFileError, check_rows, column_labels, read_rows
 from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory
+from lentera.delivery.views import roster as roster_views
+from lentera.lib.tests.bombs import xlsx_bomb
 
 HEADERS = ["Nama", "Email", "NIP", "Unit kerja", "Jabatan fungsional", "Telepon"]
 NIP = "198703152010012003"
@@ -343,7 +349,7 @@ class TestCheckRows:
         assert problems(checks) == [(4, "Email", "The same email is already in row 2.")]
         assert [c.outcome for c in checks] == ["new", "new", "error"]
 
-    @pytest.mark.parametrize("nip", ["1987031520100120", "1987031520100120031", "19870315201001200X"])
+    @pytest.mark.parametrize("nip", ["19870315201001200", "1987031520100120031", "19870315201001200X"])
     def test_a_nip_that_is_not_18_digits(self, nip: str) -> None:
         checks = check({"name": "Ani", "nip": nip})
         assert problems(checks) == [(2, "NIP", f"A NIP has exactly 18 digits; “{nip}” does not.")]
@@ -796,3 +802,305 @@ class TestApply:
         apply(coordinator, upload)
 
         assert Enrolment.objects.filter(cohort=cohort, user=ani).count() == 1
+
+
+# Lists as offices send them ---------------------------------------------------------------------
+
+OFFICE_HEADERS = ["No.", "Nama Lengkap", "NIP/NIK", "Jabatan", "Unit Kerja", "No. HP", "E-mail"]
+
+
+class TestListsAsOfficesSendThem:
+    def test_a_title_row_and_blank_rows_above_the_header_with_headers_as_people_write_them(self) -> None:
+        upload = xlsx(
+            [
+                ["DAFTAR PESERTA PELATIHAN PUSTAKAWAN 2026"],
+                ["Perpustakaan Kota Pasuruan"],
+                [],
+                OFFICE_HEADERS,
+                [1, 2, 3, 4, 5, 6, 7],  # the columns numbered, as government tables have
+                [1, "Siti Aminah, S.IP.", NIP, "Pustakawan Ahli Muda", "Layanan", "0812 3456 7890", "siti@contoh.id"],
+                [],
+                [2, "Budi Santoso", OTHER_NIP, "pustakawan terampil", "Pengolahan", "", "budi@contoh.id"],
+            ]
+        )
+        columns, rows = read_rows(upload)
+        assert columns == ["name", "email", "nip", "work_unit", "functional_level", "phone"]
+        assert [line for line, _values in rows] == [6, 8]  # the rows Excel shows
+        assert rows[0][1] == values(
+            name="Siti Aminah, S.IP.",
+            email="siti@contoh.id",
+            nip=NIP,
+            work_unit="Layanan",
+            functional_level="Pustakawan Ahli Muda",
+            phone="0812 3456 7890",
+        )
+        checks = check_rows(
+            [*rows, (9, values(name="Siti", email="SITI@contoh.id"))],
+            levels=LEVELS,
+            users_by_email={},
+            users_by_nip={},
+            enrolled_user_ids=set(),
+        )
+        assert [(c.outcome, c.level_id) for c in checks[:2]] == [("new", 2), ("new", 5)]
+        assert problems(checks) == [(9, "Email", "The same email is already in row 6.")]
+
+    @pytest.mark.parametrize(
+        ("header", "column"),
+        [
+            ("Nama Lengkap", "name"),
+            ("NAMA PESERTA", "name"),
+            ("E-mail", "email"),
+            ("e-Mail", "email"),
+            ("Alamat Email", "email"),
+            ("No. HP", "phone"),
+            ("No HP/WA", "phone"),
+            ("Nomor WhatsApp", "phone"),
+            ("no.telp", "phone"),
+            ("Jabatan", "functional_level"),
+            ("Jenjang Jabatan", "functional_level"),
+            ("Unit Kerja", "work_unit"),
+            ("UNIT_KERJA", "work_unit"),
+            ("Instansi", "work_unit"),
+            ("NIP/NIK", "nip"),
+            ("NIP / NIK", "nip"),
+            ("N.I.P.", "nip"),
+        ],
+    )
+    def test_headers_as_people_write_them(self, header: str, column: str) -> None:
+        name_header = "Nama" if column != "name" else header
+        sheet = [[name_header, header] if column != "name" else [header], ["Ani"] + (["x"] if column != "name" else [])]
+        columns, _rows = read_rows(xlsx(sheet))
+        assert column in columns
+
+    @pytest.mark.parametrize(
+        ("written", "level"),
+        [
+            ("Pustakawan Ahli Muda", 2),
+            ("pustakawan terampil", 5),
+            ("Ahli Pertama", 1),
+            ("AHLI  PERTAMA", 1),
+            ("Pustakawan Ahli Muda (III/c)", 2),
+            ("Jabatan Fungsional Pustakawan Ahli-Muda", 2),
+            ("Pelaksana", 9),  # a level the library added, "Pustakawan Pelaksana"
+        ],
+    )
+    def test_functional_levels_as_staff_write_them_match_the_levels_data(self, written: str, level: int) -> None:
+        [row] = check_rows(
+            [(2, values(name="Ani", email="ani@contoh.id", functional_level=written))],
+            levels={**LEVELS, "pustakawan pelaksana": 9},
+            users_by_email={},
+            users_by_nip={},
+            enrolled_user_ids=set(),
+        )
+        assert (row.outcome, row.level_id, row.errors) == ("new", level, [])
+
+    @pytest.mark.parametrize("written", ["Pustakawan Ahli Utama", "Pustakawan", "Ahli"])
+    def test_a_level_not_in_the_data_is_still_unknown(self, written: str) -> None:
+        [row] = check({"name": "Ani", "email": "ani@contoh.id", "functional_level": written})
+        assert row.outcome == "error"
+        assert [column for column, _message in row.errors] == ["Functional level"]
+
+
+class TestWarnings:
+    @pytest.mark.parametrize("name", ["Ngurah Rai ??rya", "Ngurah Rai \ufffd\ufffdrya", "Su?ilowati"])
+    def test_a_question_mark_or_replacement_character_for_a_letter_is_a_warning_on_its_row_and_column(
+        self, name: str
+    ) -> None:
+        checks = check({"name": "Ani", "email": "ani@contoh.id"}, {"name": name, "email": "ngurah@contoh.id"})
+        assert [c.warnings for c in checks][0] == []
+        [(column, message)] = checks[1].warnings
+        assert (checks[1].line, column) == (3, "Name")
+        assert f"“{name}”" in message and "Excel" in message
+        assert (checks[1].outcome, checks[1].errors) == ("new", [])  # shown, not blocking
+
+    def test_a_garbled_work_unit_is_a_warning_too(self) -> None:
+        [row] = check({"name": "Ani", "email": "ani@contoh.id", "work_unit": "Layanan ?nak"})
+        assert [column for column, _message in row.warnings] == ["Work unit"]
+
+    def test_mojibake_is_repaired_and_the_repair_shown_in_the_warning(self) -> None:
+        [row] = check({"name": "Ni Luh Ayu SÃ«kar", "email": "sekar@contoh.id", "work_unit": "PerpustakaÃ¡n"})
+        assert (row.values["name"], row.values["work_unit"]) == ("Ni Luh Ayu Sëkar", "Perpustakaán")
+        assert row.warnings == [
+            (
+                "Name",
+                "“Ni Luh Ayu SÃ«kar” was garbled by a wrong character encoding; it will be imported as "
+                "“Ni Luh Ayu Sëkar”. Check it, or correct the file and upload it again.",
+            ),
+            (
+                "Work unit",
+                "“PerpustakaÃ¡n” was garbled by a wrong character encoding; it will be imported as “Perpustakaán”. "
+                "Check it, or correct the file and upload it again.",
+            ),
+        ]
+        assert row.outcome == "new"
+
+    @pytest.mark.parametrize(
+        "name", ["Théresia Dewi", "Nurul Hidayah, S.Pd.", "I Gusti Ngurah Rai", "Ni Luh Ayu Sëkar", "Dra. Hj. Ma'rifah"]
+    )
+    def test_names_written_right_get_no_warning(self, name: str) -> None:
+        [row] = check({"name": name, "email": "ani@contoh.id", "work_unit": "Layanan Anak & Remaja"})
+        assert (row.warnings, row.values["name"]) == ([], name)
+
+    def test_a_nik_in_a_nip_nik_column_is_left_out_with_a_warning(self) -> None:
+        checks = check(
+            {"name": "Ani", "email": "ani@contoh.id", "nip": "3575 0145 0190 0002"},
+            {"name": "Budi", "nip": "3575014501900003"},
+        )
+        assert checks[0].values["nip"] == "" and checks[0].outcome == "new"
+        assert checks[0].warnings == [
+            ("NIP", "“3575014501900002” has 16 digits: a NIK, not a NIP. Lentera keeps no NIK, so it is left out.")
+        ]
+        # without an email, the person cannot be recognised
+        assert problems(checks) == [(3, "Email", "Give an email or a NIP, so the person can be recognised.")]
+
+    def test_an_existing_person_in_an_overlapping_cohort_gets_a_warning_naming_it_and_its_dates(self) -> None:
+        checks = check_rows(
+            [(2, values(name="Ani", email="ani@contoh.id")), (3, values(name="Budi", email="budi@contoh.id"))],
+            levels=LEVELS,
+            users_by_email={"ani@contoh.id": 7, "budi@contoh.id": 8},
+            users_by_nip={},
+            enrolled_user_ids=set(),
+            overlaps={7: [("Angkatan I 2026", date(2026, 3, 2), date(2026, 3, 13))]},
+        )
+        assert [c.outcome for c in checks] == ["existing", "existing"]
+        assert checks[0].warnings == [
+            (
+                "Name",
+                "Already in the cohort “Angkatan I 2026” (2 Mar 2026 – 13 Mar 2026), "
+                "whose dates overlap this cohort's.",
+            )
+        ]
+        assert checks[1].warnings == []
+
+
+@pytest.mark.django_db
+class TestPreviewAsOfficesSendIt:
+    def test_levels_as_staff_write_them_are_matched_against_the_database(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        upload = preview(
+            coordinator,
+            cohort,
+            ["Ani", "ani@contoh.id", "", "", "Pustakawan Ahli Muda", ""],
+            ["Budi", "budi@contoh.id", "", "", "pustakawan terampil", ""],
+        )
+        assert [(r["outcome"], r["level_id"]) for r in upload.rows] == [
+            ("new", functional_level("Ahli Muda").pk),
+            ("new", functional_level("Terampil").pk),
+        ]
+
+    def test_the_warnings_are_stored_with_the_row_and_the_garbled_row_still_imports(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        upload = preview(coordinator, cohort, ["Ngurah Rai ??rya", "ngurah@contoh.id", "", "", "", ""])
+        [row] = upload.rows
+        assert (row["outcome"], [column for column, _m in row["warnings"]]) == ("new", ["Name"])
+        assert upload.summary == {"new": 1}
+
+    def test_only_this_librarys_enrolled_overlapping_cohorts_are_named(
+        self, coordinator: Any, cohort: Cohort, library_b: Any
+    ) -> None:
+        # the cohort runs 2 to 6 March 2026
+        ani = UserFactory(email="ani@contoh.id")
+        library = cohort.library
+        touching = CohortFactory(
+            programme__library=library,
+            name="Angkatan Akhir Pekan",
+            starts_on=date(2026, 3, 6),
+            ends_on=date(2026, 3, 7),
+        )
+        earlier = CohortFactory(
+            programme__library=library, name="Angkatan Februari", starts_on=date(2026, 2, 23), ends_on=date(2026, 3, 1)
+        )
+        left = CohortFactory(
+            programme__library=library, name="Angkatan Ditinggal", starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 3)
+        )
+        elsewhere = CohortFactory(
+            programme__library=library_b, name="Angkatan Lain", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 6)
+        )
+        for other in (touching, earlier, elsewhere):
+            EnrolmentFactory(cohort=other, user=ani)
+        EnrolmentFactory(cohort=left, user=ani, status=Enrolment.Status.WITHDRAWN)
+
+        with translation.override("id"):
+            upload = preview(coordinator, cohort, ["Ani", "ani@contoh.id", "", "", "", ""])
+
+        [row] = upload.rows
+        assert row["outcome"] == "existing"
+        [(column, message)] = row["warnings"]
+        assert column == "Nama"
+        assert "“Angkatan Akhir Pekan” (6 Mar 2026 – 7 Mar 2026)" in message
+        for hidden in ("Februari", "Ditinggal", "Lain"):
+            assert hidden not in message
+
+
+# Spreadsheet bombs ------------------------------------------------------------------------------
+
+
+@functools.cache
+def bomb_bytes() -> bytes:
+    return xlsx_bomb(HEADERS, ["Budi Santoso", "budi@contoh.id", "", "", "", ""], unpacked=236 * 1024 * 1024)
+
+
+def bomb() -> SimpleUploadedFile:
+    """The security finding: a 1 MB .xlsx whose sheet unpacks to 236 MB."""
+    assert len(bomb_bytes()) < 1.1 * 1024 * 1024
+    return SimpleUploadedFile("peserta.xlsx", bomb_bytes())
+
+
+@pytest.mark.django_db
+class TestSpreadsheetBombs:
+    def test_the_preview_refuses_it_fast_and_writes_nothing(self, coordinator: Any, cohort: Cohort) -> None:
+        upload, before = bomb(), counts()
+        started = time.perf_counter()
+        with translation.override("id"), pytest.raises(ImportFileError) as refused:
+            services.roster_import_preview(actor=coordinator.user, cohort=cohort, upload=upload)
+        assert time.perf_counter() - started < 1
+        [message] = refused.value.messages
+        assert "236" in message and "20,000 baris" in message
+        assert counts() == before and not RosterImport.objects.exists()
+
+    def test_the_upload_page_refuses_it_fast_and_keeps_nothing(self, coordinator: Any, cohort: Cohort) -> None:
+        started = time.perf_counter()
+        response = coordinator.client.post(
+            reverse("delivery:roster_import_upload", args=[cohort.pk]), {"file": bomb()}, HTTP_ACCEPT_LANGUAGE="id"
+        )
+        assert time.perf_counter() - started < 2
+        assert response.status_code == 200
+        assert "236" in " ".join(response.context["form"].errors["file"])
+        assert not RosterImport.objects.exists()
+
+    def test_a_small_file_that_unpacks_large_is_checked_in_the_background(
+        self, coordinator: Any, cohort: Cohort, settings: Any
+    ) -> None:
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        rows = ["Budi Santoso", "budi@contoh.id", "", "", "", ""]
+        data = xlsx_bomb(HEADERS, rows, unpacked=2 * 1024 * 1024)  # 15,000 rows: too slow to parse in a request
+        assert len(data) < roster_views.BACKGROUND_BYTES
+        response = coordinator.client.post(
+            reverse("delivery:roster_import_upload", args=[cohort.pk]),
+            {"file": SimpleUploadedFile("peserta.xlsx", data)},
+        )
+        assert response.status_code == 302
+        assert RosterImport.objects.get().status == RosterImport.Status.CHECKING
+
+    def test_the_worker_refuses_a_kept_bomb_fast_deletes_it_and_writes_nothing(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        # a file kept before the request checked it (or put there by hand): the worker checks again
+        kept = RosterImport(
+            library=cohort.library, cohort=cohort, file_name="peserta.xlsx", status=RosterImport.Status.CHECKING
+        )
+        kept.upload.save("bom.upload", bomb(), save=True)
+        stored, before = kept.upload.name, counts()
+
+        started = time.perf_counter()
+        with translation.override("id"):
+            services.roster_import_check(roster_import=kept)
+        assert time.perf_counter() - started < 1
+
+        kept.refresh_from_db()
+        assert kept.status == RosterImport.Status.FAILED and "236" in kept.error
+        assert (kept.rows, kept.upload.name) == ([], "")
+        assert not RosterImport._meta.get_field("upload").storage.exists(stored)
+        assert counts() == before

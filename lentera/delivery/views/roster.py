@@ -16,6 +16,7 @@ from lentera.delivery.forms import (
     RosterUploadForm,
 )
 from lentera.lib.downloads import download
+from lentera.lib.spreadsheet import unpacked_size
 from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 # Participant list import ------------------------------------------------------------------------
@@ -23,6 +24,7 @@ from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 # Larger lists are read and imported in the background, with a progress bar.
 BACKGROUND_BYTES = 100 * 1024
+BACKGROUND_UNPACKED = 1024 * 1024  # a small .xlsx can unpack to much more sheet XML to parse
 BACKGROUND_ROWS = 1000
 
 
@@ -33,9 +35,10 @@ def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
+            upload = form.cleaned_data["file"]
             start = (
                 services.roster_import_start
-                if form.cleaned_data["file"].size > BACKGROUND_BYTES
+                if upload.size > BACKGROUND_BYTES or unpacked_size(upload.file) > BACKGROUND_UNPACKED
                 else services.roster_import_preview
             )
             roster_import = start(actor=request.user, cohort=cohort, upload=form.cleaned_data["file"])
