@@ -4,6 +4,10 @@ The code changes every 30 seconds (a time step). It is derived from the session'
 the step with HMAC-SHA256, so it cannot be guessed from earlier codes. A code that rotated
 away less than 90 seconds ago is still accepted, because people scan late. Check-in is open
 from 30 minutes before the start until the end of the session.
+
+About four codes are valid at once, so a million codes could be tried at four in a million a
+guess: after MAX_WRONG_CODES wrong codes at one session a person cannot check in there any more
+(even with the right code) and the instructor marks them by hand.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ STEP_SECONDS = 30
 GRACE_SECONDS = 90
 DIGITS = 6
 OPENS_BEFORE = timedelta(minutes=30)
+MAX_WRONG_CODES = 10
 
 
 def step_at(moment: datetime) -> int:

@@ -19,6 +19,7 @@ from lentera.accounts.models import Role, User
 from lentera.curriculum.models import Material
 from lentera.delivery.models import (
     Attendance,
+    CheckinFailure,
     Cohort,
     Enrolment,
     InstructorProfile,
@@ -127,6 +128,19 @@ def session_attendance_rows(*, session: ScheduledSession) -> list[tuple[Enrolmen
     )
     marks = {a.user_id: a for a in session.attendance.all()}
     return [(enrolment, marks.get(enrolment.user_id)) for enrolment in enrolled]
+
+
+def checkin_blocked_user_ids(*, session: ScheduledSession) -> set[int]:
+    """People who typed too many wrong check-in codes for the session and are not marked present
+    or late yet: the instructor marks them by hand (one query)."""
+    from lentera.delivery.checkin import MAX_WRONG_CODES
+
+    counted = Attendance.objects.filter(session=session, status__in=Attendance.COUNTS_FOR_JP).values("user_id")
+    return set(
+        CheckinFailure.objects.filter(session=session, wrong__gte=MAX_WRONG_CODES)
+        .exclude(user_id__in=counted)
+        .values_list("user_id", flat=True)
+    )
 
 
 def instructors_for_user(*, access: LibraryAccess) -> QuerySet[InstructorProfile]:

@@ -8,14 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lentera.accounts.audit import audit_record
 from lentera.accounts.models import User
 from lentera.delivery import checkin
 from lentera.delivery.models import (
     Attendance,
+    CheckinFailure,
     Enrolment,
     ScheduledSession,
 )
@@ -50,8 +53,7 @@ def check_in(
         raise CheckinRefused(_("This session has ended; check-in is closed. Ask the instructor to mark you."))
     if not Enrolment.objects.filter(cohort_id=session.cohort_id, user=user, status=Enrolment.Status.ENROLLED).exists():
         raise CheckinRefused(_("You are not enrolled in the cohort of this session."))
-    if not checkin.code_is_valid(session.checkin_secret, code, now):
-        raise CheckinRefused(_("This code has expired or belongs to another session. Type the code shown now."))
+    _check_code(session=session, user=user, code=code, now=now)
     late = checkin.arrival(session.starts_at, now, grace_minutes=session.cohort.checkin_grace_minutes).late
     status = Attendance.Status.LATE if late else Attendance.Status.PRESENT
     with transaction.atomic():
@@ -75,6 +77,43 @@ def check_in(
         except IntegrityError:  # a double tap that raced us: the other request recorded it
             return CheckinResult(Attendance.objects.get(session=session, user=user), created=False)
     return CheckinResult(attendance, created=True)
+
+
+def _check_code(*, session: ScheduledSession, user: User, code: str, now: datetime) -> None:
+    """Refuse a wrong code and count it; refuse every code once the person reached the limit.
+
+    The person's row is locked while the code is judged, so parallel tries queue up behind each
+    other (PostgreSQL; SQLite writes one at a time anyway) and no burst gets more than the limit."""
+    with transaction.atomic():
+        failure = CheckinFailure.objects.select_for_update().filter(session=session, user=user).first()
+        wrong = failure.wrong if failure else 0
+        right = wrong < checkin.MAX_WRONG_CODES and checkin.code_is_valid(session.checkin_secret, code, now)
+        if not right and wrong < checkin.MAX_WRONG_CODES:
+            wrong = _count_wrong_code(session=session, user=user, failure=failure, now=now)
+    if wrong >= checkin.MAX_WRONG_CODES:
+        raise CheckinRefused(
+            _("Too many wrong codes for this session. Ask the instructor to mark your attendance by hand.")
+        )
+    if not right:
+        message = _("This code has expired or belongs to another session. Type the code shown now.")
+        left = checkin.MAX_WRONG_CODES - wrong
+        if left <= 3:
+            message += " " + ngettext("%(n)d try left.", "%(n)d tries left.", left) % {"n": left}
+        raise CheckinRefused(message)
+
+
+def _count_wrong_code(*, session: ScheduledSession, user: User, failure: CheckinFailure | None, now: datetime) -> int:
+    if failure is not None:
+        failure.wrong += 1
+        failure.last_at = now
+        failure.save(update_fields=["wrong", "last_at"])
+        return failure.wrong
+    try:
+        with transaction.atomic():
+            CheckinFailure.objects.create(library=session.library, session=session, user=user, wrong=1, last_at=now)
+    except IntegrityError:  # a parallel wrong try created it first
+        CheckinFailure.objects.filter(session=session, user=user).update(wrong=F("wrong") + 1, last_at=now)
+    return CheckinFailure.objects.filter(session=session, user=user).values_list("wrong", flat=True).get()
 
 
 @transaction.atomic

@@ -1015,8 +1015,9 @@ class TestGroups:
 
 COHORT_LIST_QUERIES = 3 + 1  # the cohorts with their counts
 COHORT_DETAIL_QUERIES = 3 + 4  # cohort, sessions, their instructors, roster
-# session, "teaches?" (selector), instructors (the view's "teaches?" too), roster, attendance, materials
-SESSION_DETAIL_QUERIES = 3 + 6
+# session, "teaches?" (selector), instructors (the view's "teaches?" too), roster, attendance, materials,
+# who is blocked from checking in (too many wrong codes)
+SESSION_DETAIL_QUERIES = 3 + 7
 JP_LEDGER_QUERIES = 3 + 1  # one query for the ledger
 MY_SCHEDULE_QUERIES = 3 + 3  # sessions, their instructors, their materials
 

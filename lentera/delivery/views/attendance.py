@@ -56,6 +56,7 @@ def attendance_mark(request: AccessRequest, pk: int, user_pk: int) -> HttpRespon
         "statuses": Attendance.Status.choices,
         "error": error,
         "saved": not error,
+        "blocked": selectors.checkin_blocked_user_ids(session=session),
     }
     if request.htmx:
         return render(request, "delivery/partials/attendance_row.html", context, status=400 if error else 200)

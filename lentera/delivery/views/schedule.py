@@ -101,6 +101,7 @@ def session_detail(request: AccessRequest, pk: int) -> HttpResponse:
     }
     if teaches:
         context["rows"] = selectors.session_attendance_rows(session=session)
+        context["blocked"] = selectors.checkin_blocked_user_ids(session=session)
         context["statuses"] = Attendance.Status.choices
     else:
         context["mine"] = session.attendance.filter(user=access.user).first()
