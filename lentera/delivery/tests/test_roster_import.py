@@ -1104,3 +1104,39 @@ class TestSpreadsheetBombs:
         assert (kept.rows, kept.upload.name) == ([], "")
         assert not RosterImport._meta.get_field("upload").storage.exists(stored)
         assert counts() == before
+
+
+# The preview page -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+class TestPreviewPage:
+    def test_the_warnings_are_listed_by_row_and_column_in_indonesian_and_the_typed_text_is_inert(
+        self, coordinator: Any, cohort: Cohort
+    ) -> None:
+        with translation.override("id"):
+            upload = preview(
+                coordinator,
+                cohort,
+                ["Siti Aminah", "siti@contoh.id", "", "PerpustakaÃ¡n", "", ""],
+                ["<b>Ngurah</b> Rai ??rya", "ngurah@contoh.id", "", "", "", ""],
+            )
+        page = coordinator.client.get(upload.get_absolute_url()).content.decode()
+        section = page[page.index('id="warnings-heading"') : page.index("</section>", page.index("warnings-heading"))]
+        assert "Periksa sebelum mengimpor" in section
+        assert "<tr><td>2</td><td>Unit kerja</td>" in section and "“Perpustakaán”" in section
+        assert "<tr><td>3</td><td>Nama</td>" in section
+        assert "&lt;b&gt;Ngurah&lt;/b&gt; Rai ??rya" in section and "<b>Ngurah" not in page
+        assert "Impor 2 baris valid" in page  # warnings do not block: both rows can be imported
+
+    def test_a_list_without_warnings_has_no_warnings_section(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(coordinator, cohort, ["Siti Aminah", "siti@contoh.id", "", "", "", ""])
+        page = coordinator.client.get(upload.get_absolute_url()).content.decode()
+        assert 'id="warnings-heading"' not in page
+
+    def test_a_preview_stored_before_warnings_existed_still_shows(self, coordinator: Any, cohort: Cohort) -> None:
+        upload = preview(coordinator, cohort, ["Siti Aminah", "siti@contoh.id", "", "", "", ""])
+        for row in upload.rows:
+            del row["warnings"]
+        upload.save()
+        assert coordinator.client.get(upload.get_absolute_url()).status_code == 200

@@ -66,6 +66,8 @@ def roster_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
             "roster_import": roster_import,
             "cohort": roster_import.cohort,
             "errors": [(r["line"], column, message) for r in rows for column, message in r["errors"]],
+            # previews checked before warnings existed have none
+            "warnings": [(r["line"], column, message) for r in rows for column, message in r.get("warnings", [])],
             "valid": [r for r in rows if r["outcome"] in ("new", "existing")],
             "already": [r for r in rows if r["outcome"] == "enrolled"],
             "outcome_labels": {"new": _("new person"), "existing": _("existing person")},
