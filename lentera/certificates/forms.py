@@ -39,3 +39,10 @@ class ReasonForm(StyledFormMixin, forms.Form):
 
 class VerifyForm(StyledFormMixin, forms.Form):
     nomor = forms.CharField(label=_("certificate number"), max_length=60, strip=True)
+
+
+class HolderNameForm(StyledFormMixin, forms.Form):
+    """The holder's name typed on the public check, to see it in full (sent by POST: no name in the address)."""
+
+    nomor = forms.CharField(max_length=60, strip=True, widget=forms.HiddenInput)
+    nama = forms.CharField(label=_("holder's full name"), max_length=150, strip=True)

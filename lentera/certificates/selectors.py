@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from lentera.certificates.masking import mask_name, names_match
 from lentera.certificates.models import Certificate, IssueRun
 from lentera.lib.tenancy import scoped
 
@@ -109,3 +110,25 @@ def certificate_lookup(*, number: str = "", token: str = "") -> Certificate | No
     if found is None and number.upper() != number:
         found = Certificate.objects.filter(number=number.upper()).first()
     return found
+
+
+@dataclass(frozen=True)
+class PublicCheck:
+    """What the public check shows of one certificate."""
+
+    certificate: Certificate
+    name: str  # in full, or masked to initials
+    name_is_full: bool
+    typed_name_matches: bool | None  # None: no name was typed
+
+
+def certificate_public_check(*, number: str = "", token: str = "", typed_name: str = "") -> PublicCheck | None:
+    """The public check of one certificate (one query). By its number the holder's name shows masked,
+    unless ``typed_name`` is the holder's name; by the QR code's token it shows in full."""
+    certificate = certificate_lookup(number=number, token=token)
+    if certificate is None:
+        return None
+    matches = names_match(typed_name, certificate.participant_name) if typed_name.strip() else None
+    full = bool(token) or bool(matches)
+    name = certificate.participant_name if full else mask_name(certificate.participant_name)
+    return PublicCheck(certificate=certificate, name=name, name_is_full=full, typed_name_matches=matches)

@@ -11,17 +11,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.models import Library, Role
 from lentera.certificates import pdf, selectors, services
-from lentera.certificates.forms import CertificateSettingsForm, ReasonForm, VerifyForm
+from lentera.certificates.forms import CertificateSettingsForm, HolderNameForm, ReasonForm, VerifyForm
 from lentera.certificates.models import Certificate, CertificateSettings
 from lentera.certificates.numbering import render_number
 from lentera.delivery.selectors import cohort_get_for_user
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
+from lentera.lib.ratelimit import rate_limited
 
 
 def site_url(request: HttpRequest) -> str:
@@ -33,31 +35,53 @@ def site_url(request: HttpRequest) -> str:
 
 
 def _verify_page(
-    request: HttpRequest, form: VerifyForm, certificate: Certificate | None, searched: bool
+    request: HttpRequest, form: VerifyForm, check: selectors.PublicCheck | None, searched: bool
 ) -> HttpResponse:
+    name_form = None
+    if check is not None and not check.name_is_full:
+        name_form = HolderNameForm(initial={"nomor": check.certificate.number}, auto_id="holder_%s")
     response = render(
         request,
         "certificates/verify.html",
-        {"form": form, "certificate": certificate, "searched": searched},
-        status=404 if searched and certificate is None else 200,
+        {
+            "form": form,
+            "check": check,
+            "certificate": check.certificate if check else None,
+            "name_form": name_form,
+            "searched": searched,
+        },
+        status=404 if searched and check is None else 200,
     )
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
+@never_cache
+@rate_limited("certificate-check")
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Type a certificate's exact number (a GET parameter: numbers contain slashes). No listing, no wildcard."""
+    """Type a certificate's exact number (a GET parameter: numbers contain slashes). No listing, no
+    wildcard. The holder's name shows masked; a POST with the name typed shows it in full if it matches."""
+    if request.method == "POST":
+        name_form = HolderNameForm(request.POST)
+        if name_form.is_valid():
+            number = name_form.cleaned_data["nomor"]
+            check = selectors.certificate_public_check(number=number, typed_name=name_form.cleaned_data["nama"])
+            return _verify_page(request, VerifyForm(initial={"nomor": number}), check, True)
+        return redirect("certificates:verify")
     form = VerifyForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        return _verify_page(request, form, selectors.certificate_lookup(number=form.cleaned_data["nomor"]), True)
+        return _verify_page(request, form, selectors.certificate_public_check(number=form.cleaned_data["nomor"]), True)
     return _verify_page(request, form, None, False)
 
 
+@never_cache
+@rate_limited("certificate-check")
 def verify_token(request: HttpRequest, token: str) -> HttpResponse:
-    """The address in the QR code: the certificate's random token."""
-    certificate = selectors.certificate_lookup(token=token)
-    initial = {"nomor": certificate.number} if certificate else None
-    return _verify_page(request, VerifyForm(initial=initial), certificate, True)
+    """The address in the QR code: the certificate's random token, which shows the holder's name in full."""
+    check = selectors.certificate_public_check(token=token)
+    initial = {"nomor": check.certificate.number} if check else None
+    return _verify_page(request, VerifyForm(initial=initial), check, True)
 
 
 # Participants -----------------------------------------------------------------------------------
