@@ -11,8 +11,10 @@ with a problem never; a preview with only wrong rows writes nothing), all in one
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ from lentera.delivery.tests.factories import CohortFactory
 from lentera.impact import indicator_sheet
 from lentera.impact import services as impact_services
 from lentera.impact.models import IndicatorImport, MonthlyIndicator
+from lentera.lib.tests.bombs import xlsx_bomb
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db]
 
@@ -456,3 +459,34 @@ def test_a_preview_with_only_wrong_rows_writes_nothing_when_confirmed(world: Wor
     assert [line for line, _c, _m in _row_problems(entry, preview.rows)][:1] == [2]
     world.coordinator.client.post(reverse(entry.confirm, kwargs={"pk": preview.pk}))
     assert entry.written(world) == before
+
+
+@functools.cache
+def _bomb(kind: str) -> bytes:
+    """The security finding: a 1 MB .xlsx whose sheet XML unpacks to 236 MB (it kept a worker busy 62 s)."""
+    entry = ENTRIES[kind]
+    row = [str(value) for value in (entry.samples * 2)[: len(entry.headers)]]
+    return xlsx_bomb(entry.headers, row, unpacked=236 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("kind", list(ENTRIES))
+def test_a_spreadsheet_bomb_is_refused_fast_and_nothing_is_written(kind: str, world: World) -> None:
+    entry = ENTRIES[kind]
+    data = _bomb(kind)
+    assert len(data) < min(entry.max_bytes, 1.5 * 1024 * 1024)  # a small file, under the size limit
+    before, imports = entry.written(world), entry.model.objects.count()
+
+    started = time.perf_counter()
+    response = world.coordinator.client.post(entry.upload_url(world), {"file": SimpleUploadedFile("bom.xlsx", data)})
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 200
+    messages = response.context["form"].errors["file"]
+    _indonesian(messages)
+    assert any("236" in m for m in messages), messages  # the unpacked size is named
+
+    started = time.perf_counter()
+    with translation.override("id"), pytest.raises(ValidationError) as refused:
+        entry.preview(world, SimpleUploadedFile("bom.xlsx", data))
+    assert time.perf_counter() - started < 1
+    _indonesian(refused.value.messages)
+    assert entry.written(world) == before and entry.model.objects.count() == imports
