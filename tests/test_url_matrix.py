@@ -100,6 +100,15 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     # not locked: the coordinator is told so and sent back to the person's page
     "accounts:person_unlock": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["person"].pk}),
     "accounts:person_erase": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["person"].pk}),
+    # the person has signed in already: the coordinator is told so and sent back to their page
+    "accounts:person_invite": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["person"].pk}),
+    # no phone number on file: the coordinator is told so and sent back to the person's page
+    "accounts:person_whatsapp": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["person"].pk}),
+    "accounts:people_invite": ("post", row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, LOGIN), None),
+    # library A has people who never signed in (a PDF of their codes); in B everyone has (back to the list)
+    "accounts:people_code_sheet": ("post", row(OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, LOGIN), None),
+    "accounts:code_entry": ("get", EVERYONE, None),
+    "accounts:invitation": ("get", row(*[MISSING] * 6), lambda o: {"code": "ABCDEFGHJKMN"}),
     "accounts:membership_revoke": (
         "post",
         row(REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
@@ -294,6 +303,7 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:enrol": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
     "delivery:withdraw": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["enrolment"].pk}),
     "delivery:session_schedule": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
+    "delivery:programme_schedule": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:session_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["session"].pk}),
     "delivery:session_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["session"].pk}),
     "delivery:attendance_mark": (
@@ -306,6 +316,11 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
         row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
         lambda o: {"pk": o["session"].pk},
     ),
+    "delivery:checkin_count": (
+        "get",
+        row(OK, OK, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["session"].pk},
+    ),
     "delivery:check_in": ("get", PARTICIPANT_PAGE, None),
     "delivery:check_in_session": ("get", PARTICIPANT_PAGE, lambda o: {"pk": o["session"].pk}),
     "delivery:instructor_list": ("get", COORDINATOR_PAGE, None),
@@ -313,6 +328,8 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:instructor_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["profile"].pk}),
     "delivery:my_schedule": ("get", row(FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "delivery:jp_ledger": ("get", COORDINATOR_PAGE, None),
+    "delivery:my_jp": ("get", PARTICIPANT_PAGE, None),
+    "delivery:my_jp_pdf": ("get", PARTICIPANT_PAGE, None),
     "delivery:cohort_groups": ("get", STAFF_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:calendar": ("get", STAFF_PAGE, None),
     "delivery:calendar_feed": ("post", row(REDIRECT, REDIRECT, REDIRECT, FORBIDDEN, REDIRECT, LOGIN), None),
@@ -478,6 +495,7 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
         starts_at=ended - timedelta(minutes=90),
         ends_at=ended,
         instructors=[instructor.user],
+        outside_dates_confirmed=True,  # today, after the cohort's March dates
     )
     survey = next(s for s in evaluation_services.surveys_ensure(cohort=cohort) if s.session_id == recent.pk)
     comment_item = survey.forms.get(kind="session").items.filter(kind="long_text").first()
@@ -571,6 +589,8 @@ PUBLIC_PAGES = {
     "accounts:password_reset_done": "a forgotten password",
     "accounts:password_reset_confirm": "a forgotten password (the emailed token is the key)",
     "accounts:password_reset_complete": "a forgotten password",
+    "accounts:code_entry": "a new person types the one-time code from the printed sheet (nothing shown before)",
+    "accounts:invitation": "a new person sets their password by a one-time link or code (the code is the key)",
     "evaluation:supervisor_answer": "a supervisor's follow-up by a one-time emailed link (the token is the key)",
     "delivery:ical_feed": "the phone's calendar reads a private, revocable feed address (the token is the key)",
     "certificates:verify": "public certificate check",

@@ -37,15 +37,17 @@ def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> str
 
 
 def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
-    """The QR code of ``url`` as vector squares, its quiet zone included, bottom-left at (x, y)."""
+    """The QR code of ``url``, its quiet zone included, bottom-left at (x, y): a small black-and-white
+    image, one pixel per module, scaled up without smoothing (sharp when printed)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
     code = segno.make(url, error="m", micro=False)
-    matrix = list(code.matrix_iter(border=2))
-    cell = size / len(matrix)
-    canvas.setFillColorRGB(0, 0, 0)
-    for row_index, row in enumerate(matrix):
-        for col_index, dark in enumerate(row):
-            if dark:
-                canvas.rect(x + col_index * cell, y + size - (row_index + 1) * cell, cell, cell, stroke=0, fill=1)
+    rows = list(code.matrix_iter(border=2))
+    image = Image.new("1", (len(rows), len(rows)), 1)
+    image.putdata([0 if dark else 1 for row in rows for dark in row])
+    image = image.resize((len(rows) * 8, len(rows) * 8), Image.Resampling.NEAREST)
+    canvas.drawImage(ImageReader(image), x, y, width=size, height=size)
 
 
 def _card(

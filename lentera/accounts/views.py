@@ -29,6 +29,7 @@ from lentera.accounts.middleware import SESSION_KEY
 from lentera.accounts.models import Membership, Role, SignInCode
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
+from lentera.lib.ratelimit import rate_limited
 from lentera.lib.tenancy import scoped
 
 
@@ -479,6 +480,7 @@ def person_whatsapp(request: AccessRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("sign-in-code", methods=("POST",))
 def code_entry(request: HttpRequest) -> HttpResponse:
     """Public: type the code from the printed card. Says nothing about anyone until the code is valid."""
     form = forms.CodeEntryForm(request.POST or None)
@@ -492,6 +494,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("emailed-link")
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
     """Public: set a password with the one-time link (from an email, WhatsApp or a printed QR code)."""
     found = services.signin_code_check(code=code)
