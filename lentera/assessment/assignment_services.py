@@ -109,6 +109,11 @@ def rubric_copy(*, actor: Any, rubric: Rubric) -> Rubric:
     )
 
 
+def _local(moment: datetime | None) -> str:
+    """A time for the audit log as the library reads it (its time zone, to the minute), not in UTC."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
 @transaction.atomic
 def assignment_save(
     *,
@@ -122,7 +127,7 @@ def assignment_save(
     accepts_text: bool = True,
     accepts_file: bool = False,
     accepts_link: bool = False,
-    is_required: bool = True,
+    is_required: bool = False,
     pass_percent: int = 70,
     assignment: Assignment | None = None,
 ) -> Assignment:
@@ -143,8 +148,9 @@ def assignment_save(
     assignment = assignment or Assignment(library=session.library, session=session, created_by=actor)
     before = {
         "title": assignment.title,
-        "due_at": str(assignment.due_at or ""),
+        "due_at": _local(assignment.due_at),
         "pass_percent": assignment.pass_percent,
+        "is_required": assignment.is_required,
     }
     assignment.title = title.strip()
     assignment.instructions = instructions.strip()
@@ -158,7 +164,12 @@ def assignment_save(
     assignment.pass_percent = pass_percent
     assignment.full_clean(exclude=["created_by"])
     assignment.save()
-    after = {"title": assignment.title, "due_at": str(assignment.due_at or ""), "pass_percent": assignment.pass_percent}
+    after = {
+        "title": assignment.title,
+        "due_at": _local(assignment.due_at),
+        "pass_percent": assignment.pass_percent,
+        "is_required": assignment.is_required,
+    }
     audit_record(
         actor=actor,
         library=session.library,

@@ -127,11 +127,12 @@ def _assignment_form_page(request: AccessRequest, session: Any, assignment: Assi
     elif session.plan.method == "role_play":
         initial = {"mode": Assignment.Mode.OBSERVATION}
     form = AssignmentForm(request.POST or None, library=library, initial=initial)
+    if not request.access.is_coordinator:  # whether it counts for completion is the coordinator's call
+        del form.fields["is_required"]
     if request.method == "POST" and form.is_valid():
+        data = {"is_required": assignment.is_required if assignment else False, **form.cleaned_data}
         try:
-            saved = services.assignment_save(
-                actor=request.user, session=session, assignment=assignment, **form.cleaned_data
-            )
+            saved = services.assignment_save(actor=request.user, session=session, assignment=assignment, **data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

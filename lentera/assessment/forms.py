@@ -137,7 +137,12 @@ class AssignmentForm(StyledFormMixin, forms.Form):
     accepts_text = forms.BooleanField(label=_("text answer"), required=False, initial=True)
     accepts_file = forms.BooleanField(label=_("file upload"), required=False)
     accepts_link = forms.BooleanField(label=_("link"), required=False)
-    is_required = forms.BooleanField(label=_("required for completion"), required=False, initial=True)
+    is_required = forms.BooleanField(
+        label=_("required for completion"),
+        required=False,
+        initial=False,
+        help_text=_("Only when ticked does passing it count towards completing the cohort (and the certificate)."),
+    )
     pass_percent = forms.IntegerField(label=_("pass mark (%)"), min_value=0, max_value=100, initial=70)
 
     def __init__(self, *args: Any, library: Library, **kwargs: Any) -> None:

@@ -317,7 +317,7 @@ class Assignment(models.Model):
     accepts_text = models.BooleanField(_("text answer"), default=True)
     accepts_file = models.BooleanField(_("file upload"), default=False)
     accepts_link = models.BooleanField(_("link"), default=False)
-    is_required = models.BooleanField(_("required for completion"), default=True)
+    is_required = models.BooleanField(_("required for completion"), default=False)
     pass_percent = models.PositiveSmallIntegerField(_("pass mark (%)"), default=70)
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("made by"), on_delete=models.SET_NULL, null=True, related_name="+"

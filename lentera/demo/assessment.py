@@ -4,8 +4,10 @@ and the 2026 cohort's pre-test, each taken by the enrolled participants."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from lentera.assessment import exam_services as exams
 from lentera.assessment.models import Attempt, CohortTest, Question
@@ -197,6 +199,7 @@ SERVICE_RUBRIC = (
     ],
 )
 LEVELS = [("Sangat baik", 4), ("Baik", 3), ("Cukup", 2), ("Kurang", 1)]
+DEMO_INSTRUCTOR = "instruktur"  # the instructor the README's demo logins name
 GRADER_COMMENTS = ["Rapi dan tepat.", "Periksa lagi desimal DDC.", "Bagus, tambahkan tajuk subjek.", "Sudah sesuai."]
 
 
@@ -220,13 +223,24 @@ def _pick(rubric: Any, rng: random.Random, skill: float) -> list[tuple[int, int]
     return picked
 
 
+def _handed_in(ended: datetime, rng: random.Random, now: datetime) -> datetime:
+    """When a participant hands in: the same afternoon or the next day, in Pasuruan's waking hours
+    (07:00–21:00 local time; a hand-in at 02:30 reads like a time-zone error), never in the future."""
+    local = timezone.localtime(ended)
+    day = local.date() + timedelta(days=rng.randint(0, 1))
+    earliest = min(local.hour + 1, 20) if day == local.date() else 7
+    moment = timezone.make_aware(datetime.combine(day, time(rng.randint(earliest, 20), rng.randrange(0, 60, 5))))
+    return min(max(moment, ended + timedelta(minutes=30)), now - timedelta(minutes=1))
+
+
 def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
     """A graded SLiMS practice and an observed role-play for both cohorts (the finished one completely)."""
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
+    from lentera.accounts.models import User
     from lentera.assessment import assignment_services as work
     from lentera.assessment.models import Assignment
+    from lentera.delivery.services import schedule
 
     rng = random.Random(2026)
     now = timezone.now()
@@ -251,6 +265,7 @@ def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
                 accepts_text=True,
                 accepts_file=True,
                 accepts_link=True,
+                is_required=True,
             )
             report.add("assignments")
             if practice.ends_at < now:
@@ -264,7 +279,7 @@ def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
                         assignment=assignment,
                         text="Lima judul sudah saya katalogkan; kendala: tajuk subjek untuk buku resep.",
                         upload=upload,
-                        now=practice.ends_at + timedelta(hours=rng.randint(2, 40)),
+                        now=_handed_in(practice.ends_at, rng, now),
                     )
                     report.add("submissions")
                     if not finished and index % 2 == 1 and person.username != "peserta":
@@ -275,9 +290,23 @@ def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
                         )
                     work.submission_release(actor=grader, submission=submission, comment=rng.choice(GRADER_COMMENTS))
                     report.add("graded submissions")
-        role_play = cohort.sessions.filter(plan__title__startswith="Bermain peran").first()
+        role_play = cohort.sessions.filter(plan__title__startswith="Bermain peran").select_related("plan").first()
+        demo_instructor = User.objects.filter(username=DEMO_INSTRUCTOR).first()
+        if role_play and demo_instructor and not role_play.instructors.filter(pk=demo_instructor.pk).exists():
+            # The demo's instructor co-leads the role-plays, so signing in as them shows observing
+            # and grading one (only a session's own instructors judge its assignments).
+            schedule.session_schedule(
+                actor=coordinator,
+                cohort=cohort,
+                plan=role_play.plan,
+                starts_at=role_play.starts_at,
+                ends_at=role_play.ends_at,
+                room=role_play.room,
+                instructors=[*role_play.instructors.all(), demo_instructor],
+                session=role_play,
+            )
         if role_play and not Assignment.objects.filter(session=role_play).exists():
-            observer = role_play.instructors.first() or coordinator
+            observer = demo_instructor or role_play.instructors.first() or coordinator
             assignment = work.assignment_save(
                 actor=observer,
                 session=role_play,
@@ -288,6 +317,7 @@ def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
                 ),
                 rubric=service,
                 mode=Assignment.Mode.OBSERVATION,
+                is_required=True,  # the demo's coordinator made both assignments count for completion
             )
             report.add("assignments")
             if role_play.ends_at < now:

@@ -158,6 +158,31 @@ def test_the_sessions_instructor_adds_an_assignment(instructor: Any, cohort: Any
         and assignment.session == session
         and timezone.localtime(assignment.due_at).hour == 16
     )
+    assert not assignment.is_required  # whether it counts for completion is the coordinator's call
+
+
+def test_a_new_assignment_is_optional_unless_the_coordinator_ticks_it(
+    coordinator: Any, instructor: Any, cohort: Any
+) -> None:
+    session = ScheduledSessionFactory(cohort=cohort, plan__method="practice", instructors=[instructor.user])
+    rubric = make_rubric(cohort.library)
+    url = reverse("assessment:assignment_create", args=[session.pk])
+    form = coordinator.client.get(url).content.decode()
+    assert (
+        'name="is_required"' in form
+        and 'name="is_required" class="form-check-input" id="id_is_required" checked' not in form
+    )
+    assert 'id="id_is_required" checked' not in form
+    assert 'name="is_required"' not in instructor.client.get(url).content.decode()
+    fields = {"rubric": rubric.pk, "mode": "submission", "accepts_text": "on", "pass_percent": "70"}
+    coordinator.client.post(url, {**fields, "title": "Tanpa centang"})
+    coordinator.client.post(url, {**fields, "title": "Wajib", "is_required": "on"})
+    assert dict(Assignment.objects.values_list("title", "is_required")) == {"Tanpa centang": False, "Wajib": True}
+    # the instructor changes the required one: it stays required
+    required = Assignment.objects.get(title="Wajib")
+    instructor.client.post(reverse("assessment:assignment_edit", args=[required.pk]), {**fields, "title": "Wajib 2"})
+    required.refresh_from_db()
+    assert (required.title, required.is_required) == ("Wajib 2", True)
 
 
 def test_an_instructor_who_does_not_teach_the_session_cannot_add_one(instructor: Any, cohort: Any) -> None:
@@ -250,12 +275,12 @@ def test_the_roster_has_a_fixed_number_of_queries(coordinator: Any, assignment: 
 
 
 def test_my_assignments_has_a_fixed_number_of_queries(participant: Any, cohort: Any) -> None:
-    make_assignment(cohort)
+    make_assignment(cohort, is_required=True)
     participant.client.get(reverse("assessment:my_assignments"))
     with CaptureQueriesContext(connection) as few:
         participant.client.get(reverse("assessment:my_assignments"))
     for _ in range(3):
-        make_assignment(cohort)
+        make_assignment(cohort, is_required=True)
     with CaptureQueriesContext(connection) as many:
         response = participant.client.get(reverse("assessment:my_assignments"))
     assert response.status_code == 200 and len(many) == len(few) == 16  # 10 of them: the completion card
@@ -300,7 +325,7 @@ def test_handed_in_work_has_no_observation_pages(coordinator: Any, assignment: A
 
 
 def test_the_participant_sees_their_completion_and_what_is_left(participant: Any, cohort: Any) -> None:
-    make_assignment(cohort)
+    make_assignment(cohort, is_required=True)
     page = participant.client.get(reverse("assessment:my_assignments")).content.decode()
     assert cohort.name in page
     assert "lulus tugas wajib" in page  # what is left, in the participant's language
@@ -321,3 +346,33 @@ def test_the_dashboards_list_work_to_grade_and_to_hand_in(
     everything = coordinator.client.get(reverse("dashboard")).context["to_grade"]
     assert {a.pk for a in everything} == {assignment.pk, elsewhere.pk}
     assert coordinator_b.client.get(reverse("dashboard")).context["to_grade"] == []
+
+
+# Times in the library's time zone (Asia/Jakarta, UTC+7)
+
+
+def test_a_hand_in_shows_in_jakarta_time_on_every_page(
+    participant: Any, instructor: Any, coordinator: Any, cohort: Any
+) -> None:
+    """Due 10 March 2026 01:00 UTC = 08:00 WIB; handed in 02:30 UTC = 09:30 WIB (late)."""
+    import re
+    from datetime import UTC, datetime
+
+    from lentera.accounts.models import AuditEntry
+
+    assignment = make_assignment(cohort, instructors=[instructor.user], due_at=datetime(2026, 3, 10, 1, 0, tzinfo=UTC))
+    submission = services.submission_save(
+        actor=participant.user, assignment=assignment, text="Selesai", now=datetime(2026, 3, 10, 2, 30, tzinfo=UTC)
+    )
+    assert submission.is_late
+    pages = {
+        "mine": participant.client.get(reverse("assessment:assignment_detail", args=[assignment.pk])),
+        "roster": instructor.client.get(reverse("assessment:assignment_detail", args=[assignment.pk])),
+        "grade": instructor.client.get(reverse("assessment:submission_grade", args=[submission.pk])),
+        "list": participant.client.get(reverse("assessment:my_assignments")),
+    }
+    times = {name: re.findall(r"\b\d\d:\d\d\b", page.content.decode()) for name, page in pages.items()}
+    assert times == {"mine": ["08:00", "09:30"], "roster": ["08:00", "09:30"], "grade": ["09:30"], "list": ["08:00"]}
+    assert "Dikumpulkan pada 10 Maret 2026 09:30." in pages["mine"].content.decode()
+    audit = AuditEntry.objects.get(action="assignment.create")
+    assert audit.changes["due_at"] == [None, "2026-03-10 08:00"]

@@ -91,7 +91,7 @@ def test_a_used_rubric_is_locked_and_a_copy_can_change(cohort: Cohort, learner: 
 
 def test_an_assignment_attaches_to_a_practice_session(cohort: Cohort) -> None:
     assignment = make_assignment(cohort, due_at=timezone.now() + timedelta(days=2))
-    assert assignment.library == cohort.library and assignment.is_required
+    assert assignment.library == cohort.library and not assignment.is_required  # optional unless said
     assert AuditEntry.objects.filter(action="assignment.create").exists()
 
 
@@ -297,7 +297,7 @@ def _finished_cohort_with_attendance_and_post_test(cohort: Cohort, learner: Any)
 
 def test_a_failed_required_assignment_stops_completion(cohort: Cohort, learner: Any) -> None:
     _finished_cohort_with_attendance_and_post_test(cohort, learner)
-    assignment = make_assignment(cohort, session={"starts_at": timezone.now() + timedelta(days=2)})
+    assignment = make_assignment(cohort, is_required=True, session={"starts_at": timezone.now() + timedelta(days=2)})
     submission = services.submission_save(actor=learner, assignment=assignment, text="Jawaban")
     _grade(submission, [2, 2, 2, 2, 2])  # 50 %
     services.submission_release(actor=None, submission=submission)
@@ -311,6 +311,7 @@ def test_a_passed_required_assignment_completes(cohort: Cohort, learner: Any) ->
         cohort,
         method="role_play",
         mode=Assignment.Mode.OBSERVATION,
+        is_required=True,
         session={"starts_at": timezone.now() + timedelta(days=2)},
     )
     _observe(assignment, UserFactory(), learner, [3, 3, 3, 3, 3])  # 75 %
