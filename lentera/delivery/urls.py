@@ -18,6 +18,7 @@ urlpatterns = [
     path("sesi/<int:pk>/ubah/", views.session_edit, name="session_edit"),
     path("sesi/<int:pk>/hadir/<int:user_pk>/", views.attendance_mark, name="attendance_mark"),
     path("sesi/<int:pk>/layar-presensi/", views.checkin_screen, name="checkin_screen"),
+    path("sesi/<int:pk>/layar-presensi/jumlah/", views.checkin_count, name="checkin_count"),
     path("hadir/", views.check_in, name="check_in"),
     path("hadir/<int:pk>/", views.check_in, name="check_in_session"),
     path("angkatan/<int:pk>/impor/", views.roster_import_upload, name="roster_import_upload"),

@@ -1,6 +1,6 @@
 """Delivery pages, one module per topic; urls.py imports them from here."""
 
-from lentera.delivery.views.attendance import attendance_mark, check_in, checkin_screen
+from lentera.delivery.views.attendance import attendance_mark, check_in, checkin_count, checkin_screen
 from lentera.delivery.views.calendar import calendar_feed, calendar_view, ical_feed
 from lentera.delivery.views.cohorts import (
     cohort_create,
@@ -32,6 +32,7 @@ __all__ = [
     "calendar_feed",
     "calendar_view",
     "check_in",
+    "checkin_count",
     "checkin_screen",
     "cohort_create",
     "cohort_detail",
