@@ -175,8 +175,11 @@ def _text_warnings(values: dict[str, str], labels: dict[str, str]) -> list[tuple
     return warnings
 
 
-def _overlap_warning(cohort: str, starts_on: date, ends_on: date) -> str:
-    return _("Already in the cohort “%(cohort)s” (%(starts)s – %(ends)s), whose dates overlap this cohort's.") % {
+def _overlap_warning(person: str, cohort: str, starts_on: date, ends_on: date) -> str:
+    return _(
+        "%(name)s is already in the cohort “%(cohort)s” (%(starts)s – %(ends)s), whose dates overlap this cohort's."
+    ) % {
+        "name": person,
         "cohort": cohort,
         "starts": date_format(starts_on, "j M Y"),
         "ends": date_format(ends_on, "j M Y"),
@@ -299,7 +302,7 @@ def check_rows(
         elif check.user_id:
             check.outcome = "existing"
             check.warnings += [
-                (labels["name"], _overlap_warning(*other)) for other in (overlaps or {}).get(check.user_id, [])
+                (labels["name"], _overlap_warning(name, *other)) for other in (overlaps or {}).get(check.user_id, [])
             ]
         checks.append(check)
     return checks

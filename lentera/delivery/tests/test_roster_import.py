@@ -966,7 +966,7 @@ class TestWarnings:
         assert checks[0].warnings == [
             (
                 "Name",
-                "Already in the cohort “Angkatan I 2026” (2 Mar 2026 – 13 Mar 2026), "
+                "Ani is already in the cohort “Angkatan I 2026” (2 Mar 2026 – 13 Mar 2026), "
                 "whose dates overlap this cohort's.",
             )
         ]
