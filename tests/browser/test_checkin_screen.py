@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.delivery_helpers import PHONE, id_, scroll_width
+from tests.browser.delivery_helpers import PHONE, id_, phone_page, scroll_width
 from tests.browser.helpers import assert_accessible, login, shot
 
 PROJECTOR = {"width": 1366, "height": 768}
@@ -100,3 +100,45 @@ def test_the_projector_screen_fits_and_counts_by_itself(page: Page, screen: dict
     expect(page.locator(".checkin-qr svg")).to_be_visible()
     shot(page, "layar-presensi-375.png")
     assert scroll_width(page) <= PHONE["width"], f"the screen scrolls sideways at 375 px: {scroll_width(page)} px"
+
+
+def test_after_ten_wrong_codes_the_participant_is_sent_to_the_instructor(
+    page: Page, browser: Browser, screen: dict[str, Any]
+) -> None:
+    from lentera.accounts.tests.factories import TEST_PASSWORD
+    from lentera.delivery.checkin import MAX_WRONG_CODES, current_code
+
+    session, server = screen["session"], screen["server"]
+    guesser = screen["people"][0]
+    with phone_page(browser) as phone:
+        login(phone, server, guesser.username, password=TEST_PASSWORD)
+        phone.goto(f"{server.url}/hadir/{session.pk}/")
+        for number in range(MAX_WRONG_CODES):
+            code = f"{number:06d}"
+            if code == current_code(session.checkin_secret, timezone.now()):
+                continue  # (one in a million: the guess was right)
+            phone.locator("#id_code").fill(code)
+            with phone.expect_navigation():
+                phone.get_by_role("button", name=id_("I am here")).click()
+        phone.locator("#id_code").fill(current_code(session.checkin_secret, timezone.now()))
+        with phone.expect_navigation():
+            phone.get_by_role("button", name=id_("I am here")).click()
+        blocked = id_("Too many wrong codes for this session. Ask the instructor to mark your attendance by hand.")
+        expect(phone.locator("main")).to_contain_text(blocked)
+        assert scroll_width(phone) <= PHONE["width"]
+        assert_accessible(phone)
+        shot(phone, "presensi-terblokir-375.png")
+
+    # The instructor sees who to mark by hand, and marks her.
+    login(page, server, screen["teacher"].username, password=TEST_PASSWORD)
+    page.goto(f"{server.url}/sesi/{session.pk}/")
+    row = page.locator(f"#attendance-{guesser.pk}")
+    flag = id_("Too many wrong check-in codes: mark this person by hand.")
+    expect(row).to_contain_text(flag)
+    expect(page.locator(".checkin-blocked")).to_have_count(1)
+    assert_accessible(page)
+    row.scroll_into_view_if_needed()
+    shot(page, "kehadiran-terblokir.png")
+    row.locator("select").select_option("present")
+    expect(row).not_to_contain_text(flag)
+    expect(row).to_contain_text(id_("Saved"))
