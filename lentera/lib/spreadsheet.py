@@ -24,7 +24,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -149,7 +149,7 @@ def check_upload(upload: Any, *, max_bytes: int, max_rows: int) -> None:
     check_packed(upload.file if hasattr(upload, "file") else upload, max_rows=max_rows)
 
 
-def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[list[Any]]:
+def _xlsx_rows(data: bytes, *, max_rows: int) -> Generator[list[Any]]:
     from openpyxl import load_workbook
 
     check_packed(data, max_rows=max_rows)
@@ -180,7 +180,7 @@ def _xlsx_rows(data: bytes, *, max_rows: int) -> Iterator[list[Any]]:
         book.close()
 
 
-def _csv_rows(data: bytes) -> Iterator[list[Any]]:
+def _csv_rows(data: bytes) -> Generator[list[Any]]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)

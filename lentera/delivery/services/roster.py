@@ -39,7 +39,7 @@ def _roster_lookups(cohort: Cohort, rows: list[tuple[int, dict[str, str]]]) -> d
     users_by_nip = dict(User.objects.filter(nip__in=nips).values_list("nip", "pk"))
     # the library's other cohorts the people found are in whose dates overlap this one (a warning)
     overlaps: dict[int, list[tuple[str, Any, Any]]] = {}
-    for user_id, *other in (
+    for user_id, cohort_name, starts_on, ends_on in (
         Enrolment.objects.filter(
             library=cohort.library,
             user_id__in={*users_by_email.values(), *users_by_nip.values()},
@@ -51,7 +51,7 @@ def _roster_lookups(cohort: Cohort, rows: list[tuple[int, dict[str, str]]]) -> d
         .order_by("cohort__starts_on", "cohort__name")
         .values_list("user_id", "cohort__name", "cohort__starts_on", "cohort__ends_on")
     ):
-        overlaps.setdefault(user_id, []).append((other[0], other[1], other[2]))
+        overlaps.setdefault(user_id, []).append((cohort_name, starts_on, ends_on))
     return {
         "levels": {name.lower(): pk for pk, name in levels},
         "level_names": [name for _pk, name in levels],
