@@ -2,7 +2,7 @@
 
 Registered with ``lentera.accounts.personal_data`` from ``DeliveryConfig.ready()``: the
 instructor register, enrolments (and the roster lists people were enrolled from), attendance,
-discussion groups and calendar addresses.
+discussion groups, calendar addresses and wrong check-in codes.
 """
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ from typing import Any
 
 from lentera.accounts.models import User
 from lentera.accounts.personal_data import ErasureContext, Exported, register, safe_name, when
-from lentera.delivery.models import Attendance, CalendarFeed, Enrolment, GroupMember, InstructorProfile, RosterImport
+from lentera.delivery.models import (
+    Attendance,
+    CalendarFeed,
+    CheckinFailure,
+    Enrolment,
+    GroupMember,
+    InstructorProfile,
+    RosterImport,
+)
 from lentera.delivery.services import calendar_feed_revoke
 
 
@@ -114,8 +122,31 @@ def _erase_calendar_feeds(user: User, context: ErasureContext) -> None:
     calendar_feed_revoke(user=user)
 
 
+def _checkin_failures(user: User) -> list[dict[str, Any]]:
+    rows = (
+        CheckinFailure.objects.filter(user=user)
+        .select_related("session__plan", "session__cohort")
+        .order_by("session__starts_at")
+    )
+    return [
+        {
+            "cohort": f.session.cohort.name,
+            "session": f.session.plan.title,
+            "starts": when(f.session.starts_at),
+            "wrong_codes": f.wrong,
+            "last_wrong_code": when(f.last_at),
+        }
+        for f in rows
+    ]
+
+
+def _erase_checkin_failures(user: User, context: ErasureContext) -> None:
+    CheckinFailure.objects.filter(user=user).delete()
+
+
 register("instructor_profiles", export=_instructor_profiles, erase=_erase_instructor_profiles, order=30)
 register("enrolments", export=_enrolments, erase=_erase_from_roster_imports, order=40)
 register("attendance", export=_attendance, erase=_erase_attendance_notes, order=50)
 register("discussion_groups", export=_groups, order=60)
 register("calendar_feeds", export=_calendar_feeds, erase=_erase_calendar_feeds, order=70)
+register("wrong_checkin_codes", export=_checkin_failures, erase=_erase_checkin_failures, order=75)

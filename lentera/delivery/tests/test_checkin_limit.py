@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
+from lentera.accounts.models import Membership, Role
+from lentera.accounts.personal_data import personal_data_export, user_erase
 from lentera.delivery import checkin, selectors, services
 from lentera.delivery.checkin import MAX_WRONG_CODES, current_code
 from lentera.delivery.models import Attendance, CheckinFailure, Cohort, ScheduledSession
@@ -157,3 +162,17 @@ class TestPages:
             headers={"HX-Request": "true"},
         )
         assert flag not in marked.content.decode()
+
+
+class TestPersonalData:
+    def test_wrong_codes_are_in_the_export_and_go_with_the_erasure(
+        self, lesson: ScheduledSession, learner: Any, coordinator: Any
+    ) -> None:
+        Membership.objects.get_or_create(user=learner, library=lesson.library, defaults={"role": Role.PARTICIPANT})
+        fail(learner, lesson, 2)
+        content = personal_data_export(actor=learner, user=learner)
+        data = json.loads(zipfile.ZipFile(io.BytesIO(content)).read("data.json"))
+        [row] = data["wrong_checkin_codes"]
+        assert row["wrong_codes"] == 2 and row["session"] == lesson.plan.title
+        user_erase(actor=coordinator.user, user=learner, library=lesson.library, reason="permintaan peserta")
+        assert not CheckinFailure.objects.exists()
