@@ -1140,3 +1140,24 @@ class TestPreviewPage:
             del row["warnings"]
         upload.save()
         assert coordinator.client.get(upload.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_preview_reads_the_same_number_of_queries_for_30_rows_as_for_300(coordinator: Any, cohort: Cohort) -> None:
+    """The people, their levels and their overlapping cohorts are read in bulk, not row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = CohortFactory(programme=cohort.programme, name="Angkatan Paralel")  # the same days
+    people = [UserFactory(email=f"p{n}@contoh.id") for n in range(300)]
+    for person in people[::3]:
+        EnrolmentFactory(cohort=other, user=person)
+
+    def queries(size: int) -> int:
+        rows = [[f"Peserta {n}", f"p{n}@contoh.id", "", "", "Pustakawan Ahli Muda", ""] for n in range(size)]
+        with CaptureQueriesContext(connection) as captured:
+            made = preview(coordinator, cohort, *rows)
+        assert sum(1 for r in made.rows if r["warnings"]) == len(range(0, size, 3))
+        return len(captured)
+
+    assert queries(30) == queries(300)

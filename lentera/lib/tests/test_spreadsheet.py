@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import time
 import zipfile
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from lentera.lib import spreadsheet
-from lentera.lib.spreadsheet import SpreadsheetError, check_upload, read_table, unpacked_limit
+from lentera.lib.spreadsheet import SpreadsheetError, check_upload, read_table, unpacked_limit, unpacked_size
 from lentera.lib.tests.bombs import without_dimension, xlsx_bomb, xlsx_with_sheet
 
 COLUMNS = {"name": ("nama",), "city": ("kota",)}
@@ -221,3 +222,27 @@ def test_check_upload_refuses_a_bomb_without_parsing_it() -> None:
         check_upload(upload, max_bytes=10**7, max_rows=100)
     assert upload.file.tell() == 0  # left where a reader starts
     check_upload(SimpleUploadedFile("a.xlsx", xlsx([["Nama"], ["Budi"]])), max_bytes=10**7, max_rows=100)
+
+
+def test_a_zip_directory_that_understates_a_sheets_size_cannot_make_the_reader_inflate_more() -> None:
+    """Python's zipfile stops inflating at the size the directory declares (then the checksum fails),
+    so summing the declared sizes bounds the work even when the directory lies."""
+    sheet = b"<row><c t='inlineStr'><is><t>Budi</t></is></c></row>" * 1_000_000  # 52 MB
+    data = xlsx_with_sheet([["Nama"]], rewrite=lambda head, data, tail: [head, data, sheet, tail])
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml").file_size > 50_000_000
+    # rewrite the sheet's declared size in the central directory (and its zip64 extra field) to 2 KB
+    entry = data.index(b"xl/worksheets/sheet1.xml", data.index(b"PK\x01\x02")) - 46
+    assert data[entry : entry + 4] == b"PK\x01\x02"
+    patched = bytearray(data)
+    name_length = struct.unpack("<H", patched[entry + 28 : entry + 30])[0]
+    extra = entry + 46 + name_length
+    if struct.unpack("<I", patched[entry + 24 : entry + 28])[0] == 0xFFFFFFFF:  # sizes in the zip64 field
+        assert struct.unpack("<H", patched[extra : extra + 2])[0] == 1
+        patched[extra + 4 : extra + 12] = struct.pack("<Q", 2048)
+    else:
+        patched[entry + 24 : entry + 28] = struct.pack("<I", 2048)
+    assert unpacked_size(bytes(patched)) < 100_000  # the lie passes the unpacked-size check
+    started = time.perf_counter()
+    message = refusal("a.xlsx", bytes(patched))
+    assert time.perf_counter() - started < 0.5
+    assert "rusak" in message
