@@ -218,7 +218,12 @@ class CodeEntryForm(StyledFormMixin, forms.Form):
         max_length=40,
         help_text=_("The code on the card from your coordinator, for example ABCD-EFGH-JKMN."),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+            attrs={
+                "class": "text-uppercase",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
         ),
     )
 
