@@ -6,7 +6,10 @@ builds a rubric in the grid editor.
 The demo already grades a SLiMS practice and observes a role-play with its two rubrics; each test
 attaches a new assignment of its own (so it starts from nothing handed in) to a session of
 "Angkatan I 2026": the SLiMS practice (taught by Ahmad Fauzi, ``instruktur``), the weeding case
-study and the complaint-handling role-play (taught by Rina Marlina, ``rina.marlina``).
+study and the complaint-handling role-play (led by Rina Marlina, ``rina.marlina``, with Ahmad Fauzi).
+
+The ``demo`` fixture here seeds the demo up to its assessment part (people, programme, cohorts,
+schedule, tests and assignments): what these pages show, and quicker than the whole demo.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -27,6 +31,17 @@ ROLE_PLAY = "Bermain peran: menangani keluhan pemustaka"
 LEVELS = [("Sangat baik", 4), ("Baik", 3), ("Cukup", 2), ("Kurang", 1)]
 CATALOGUING = "Rubrik praktik katalogisasi SLiMS"  # the demo's, 4 criteria
 SERVICE = "Rubrik pengamatan bermain peran layanan"  # the demo's, 5 criteria
+
+
+@pytest.fixture
+def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any, monkeypatch: Any) -> Any:
+    from lentera.demo import seed
+
+    for later in ("seed_certificates", "seed_evaluation", "seed_follow_up", "seed_impact"):
+        monkeypatch.setattr(seed, later, lambda *args, **kwargs: None)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed.seed_demo()
+    return live_server
 
 
 # Setup through the services (the demo has no assignments) -----------------------------------
@@ -154,7 +169,8 @@ def test_instructor_grades_criterion_by_criterion_and_the_participant_reads_it(
     assignment = Assignment.objects.get(session=session, title=title)
     assert path_of(page) == f"/bank-soal/tugas/{assignment.pk}/"
     assert assignment.rubric == rubric and assignment.accepts_text and assignment.accepts_link
-    assert assignment.is_required and assignment.pass_percent == 70
+    # optional for completion: only the coordinator ticks "required" (the instructor has no such box)
+    assert not assignment.is_required and assignment.pass_percent == 70
 
     # The participant hands in (the phone hand-in is the next test), as do a few others; two of
     # those are graded already, so the roster shows every state. Its "Nilai" opens the grading.
@@ -335,8 +351,7 @@ def test_a_role_play_is_observed_on_a_phone_and_averaged(page: Page, browser: Br
         instructions="Satu peserta menjadi pustakawan, satu menjadi pemustaka yang mengeluh bukunya dianggap hilang.",
         mode=Assignment.Mode.OBSERVATION,
     )
-    teacher = assignment.session.instructors.get()
-    assert teacher.username == "rina.marlina"
+    teacher = assignment.session.instructors.get(username="rina.marlina")
     observed = _enrolled("peserta")
     peer = _enrolled("budi.santoso")
     criteria, levels = _criteria(rubric), _levels(rubric)
@@ -402,6 +417,79 @@ def test_a_role_play_is_observed_on_a_phone_and_averaged(page: Page, browser: Br
     expect(page.locator("main h3")).to_have_count(2)
     assert_accessible(page)
     shot(page, "hasil-pengamatan.png")
+
+
+def test_the_demo_instructor_observes_the_demo_role_play_on_a_phone(browser: Browser, demo: Any) -> None:
+    """Signed in as the demo's instructor, the demo's own role-play (no assignment added) is theirs
+    to observe: from the session page to the sheet, at 375 px without sideways scrolling."""
+    from lentera.assessment.models import Assignment, ObservationSheet
+
+    assignment = Assignment.objects.select_related("rubric").get(
+        session__cohort=demo_cohort(), mode=Assignment.Mode.OBSERVATION
+    )
+    assert assignment.session.plan.title == ROLE_PLAY
+    observed = _enrolled("peserta")
+    # when the role-play is already past the demo has filled a sheet: start this one afresh
+    ObservationSheet.objects.filter(
+        assignment=assignment, participant=observed, observer__username="instruktur"
+    ).delete()
+    criteria, levels = _criteria(assignment.rubric), _levels(assignment.rubric)
+    with phone_page(browser) as phone:
+        login(phone, demo, "instruktur")
+        phone.goto(f"{demo.url}/sesi/{assignment.session_id}/")
+        with phone.expect_navigation():
+            phone.get_by_role("link", name=assignment.title).click()
+        assert path_of(phone) == f"/bank-soal/tugas/{assignment.pk}/"
+        expect(phone.locator("h1")).to_have_text(assignment.title)
+        roster = phone.get_by_role("list", name=id_("Results per participant"))  # cards on a phone
+        expect(roster.locator("li", has_text=observed.full_name)).to_be_visible()
+        _fits_a_phone(phone, "the role-play's assignment page")
+        assert_accessible(phone)
+        shot(phone, "tugas-bermain-peran-375.png")
+        with phone.expect_navigation():
+            phone.get_by_role("link", name=id_("Observe"), exact=True).click()
+        with phone.expect_navigation():
+            phone.locator("main .list-group-item", has_text=observed.full_name).click()
+        assert path_of(phone) == f"/bank-soal/tugas/{assignment.pk}/amati/{observed.pk}/"
+        _observe(phone, criteria, levels, [4, 4, 3, 3, 2], "Sapaan hangat; tutup layanan dengan menawarkan bantuan.")
+        _fits_a_phone(phone, "the observation sheet")
+        with phone.expect_navigation():
+            phone.get_by_role("button", name=id_("Done: next participant")).click()
+        assert path_of(phone) == f"/bank-soal/tugas/{assignment.pk}/amati/"
+    sheet = ObservationSheet.objects.get(assignment=assignment, participant=observed, observer__username="instruktur")
+    assert sheet.score_percent == 100 * (4 + 4 + 3 + 3 + 2) / (5 * 4) == 80.0
+    assert sheet.comment.startswith("Sapaan hangat")
+
+
+def test_the_assignment_page_does_not_scroll_sideways_on_a_phone(page: Page, browser: Browser, demo: Any) -> None:
+    """The demo's graded SLiMS practice of the finished cohort: every participant handed in. On a
+    phone each participant is a card; from a tablet up a table in a labelled, focusable region."""
+    from lentera.assessment.models import Assignment, Submission
+
+    assignment = Assignment.objects.get(session__cohort__name="Angkatan 2025", mode=Assignment.Mode.SUBMISSION)
+    first = Submission.objects.filter(assignment=assignment).select_related("user").order_by("user__full_name")[0]
+    with phone_page(browser) as phone:
+        login(phone, demo, "koordinator")
+        phone.goto(f"{demo.url}/bank-soal/tugas/{assignment.pk}/")
+        cards = phone.get_by_role("list", name=id_("Results per participant"))
+        expect(cards.locator("li")).to_have_count(
+            assignment.session.cohort.enrolments.filter(status="enrolled").count()
+        )
+        card = cards.locator("li", has_text=first.user.full_name)
+        expect(card).to_contain_text(f"{first.score_percent:.0f}%")
+        see = re.compile(rf"^{id_('See')}\s*: {re.escape(first.user.full_name)}$")  # names whose work it is
+        expect(card.get_by_role("link", name=see)).to_be_visible()
+        expect(phone.get_by_role("region", name=id_("Results per participant"))).to_be_hidden()
+        _fits_a_phone(phone, "the assignment page")
+        assert_accessible(phone)
+        shot(phone, "tugas-375.png")
+
+    login(page, demo, "koordinator")
+    page.goto(f"{demo.url}/bank-soal/tugas/{assignment.pk}/")
+    region = page.get_by_role("region", name=id_("Results per participant"))
+    expect(region.locator("tbody tr", has_text=first.user.full_name)).to_be_visible()
+    assert region.get_attribute("tabindex") == "0"  # a keyboard can scroll it
+    assert_accessible(page)
 
 
 # d. Building a rubric ---------------------------------------------------------------------------
