@@ -464,6 +464,7 @@ def test_the_demo_instructor_observes_the_demo_role_play_on_a_phone(browser: Bro
 def test_the_assignment_page_does_not_scroll_sideways_on_a_phone(page: Page, browser: Browser, demo: Any) -> None:
     """The demo's graded SLiMS practice of the finished cohort: every participant handed in. On a
     phone each participant is a card; from a tablet up a table in a labelled, focusable region."""
+    from lentera.assessment import assignment_services
     from lentera.assessment.models import Assignment, Submission
 
     assignment = Assignment.objects.get(session__cohort__name="Angkatan 2025", mode=Assignment.Mode.SUBMISSION)
@@ -483,6 +484,16 @@ def test_the_assignment_page_does_not_scroll_sideways_on_a_phone(page: Page, bro
         _fits_a_phone(phone, "the assignment page")
         assert_accessible(phone)
         shot(phone, "tugas-375.png")
+
+        # work with a long unbroken link wraps on the grading page instead of widening it
+        running = Assignment.objects.get(session__cohort=demo_cohort(), mode=Assignment.Mode.SUBMISSION)
+        handed = set(Submission.objects.filter(assignment=running).values_list("user_id", flat=True))
+        person = next(e.user for e in demo_cohort().enrolments.filter(status="enrolled") if e.user_id not in handed)
+        link = "https://drive.example.id/" + "laporan-sirkulasi-bulanan-" * 8
+        work = assignment_services.submission_save(actor=person, assignment=running, text=link, link=link)
+        phone.goto(f"{demo.url}/bank-soal/pengumpulan/{work.pk}/nilai/")
+        expect(phone.locator("main")).to_contain_text("laporan-sirkulasi-bulanan-laporan")
+        _fits_a_phone(phone, "the grading page with a long link")
 
     login(page, demo, "koordinator")
     page.goto(f"{demo.url}/bank-soal/tugas/{assignment.pk}/")
