@@ -36,7 +36,8 @@ from lentera.curriculum.tests.factories import (
 from lentera.delivery import services as delivery_services
 from lentera.evaluation import services as evaluation_services
 from lentera.evaluation.answering import Cleaned
-from lentera.evaluation.models import Answer as EvaluationAnswer
+from lentera.evaluation.models import Comments as EvaluationComments
+from lentera.evaluation.tallies import comment_digest
 from lentera.impact.services import indicator_import_preview
 
 OK, LOGIN, FORBIDDEN, MISSING, REDIRECT, BAD_REQUEST, ADMIN_LOGIN = (
@@ -231,7 +232,11 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "evaluation:cohort_feedback": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "evaluation:answer": ("get", PARTICIPANT_PAGE, lambda o: {"pk": o["survey"].pk}),
     "evaluation:survey_results": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["survey"].pk}),
-    "evaluation:comment_review": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["comment"].pk}),
+    "evaluation:comment_review": (
+        "post",
+        COORDINATOR_WRITE,
+        lambda o: {"pk": o["comment"].pk, "digest": comment_digest("Ruangannya panas")},
+    ),
     "evaluation:scorecard": ("get", AUTHOR_OBJECT, lambda o: {"pk": o["instructor_user"].pk}),
     "evaluation:my_scorecard": ("get", row(FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN), None),
     # the form builder: the session form has been answered, so removing its items is refused (back to the page)
@@ -508,7 +513,7 @@ def objects(library_a: Any, participant: Any, instructor: Any) -> dict[str, Any]
             actor=None, cohort=cohort, what="Perbaiki jaringan", owner="Seksi TI", due_on=date(2026, 12, 31)
         ),
         "survey": survey,
-        "comment": EvaluationAnswer.objects.get(text="Ruangannya panas"),
+        "comment": EvaluationComments.objects.get(survey=survey, item=comment_item),
         "instructor_user": instructor.user,
         "certificate": certificate,
         "issue_run": IssueRun.objects.create(library=library_a, cohort=cohort, base_url="http://testserver"),

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from lentera.accounts.audit import audit_record, update_with_audit
 from lentera.accounts.models import Library
-from lentera.evaluation.models import Answer, FeedbackForm, FormItem, FormSection
+from lentera.evaluation.models import FeedbackForm, FormItem, FormSection, Survey
 from lentera.evaluation.services import _form_of
 
 MAX_OPTIONS = 20
@@ -37,8 +37,9 @@ UP, DOWN = "up", "down"
 
 
 def form_is_locked(form: FeedbackForm) -> bool:
-    """Somebody has answered one of the form's items."""
-    return Answer.objects.filter(item__form=form).exists()
+    """Somebody has answered a round that uses the form."""
+    answered = Q(participant_responses__gt=0) | Q(supervisor_responses__gt=0)
+    return Survey.objects.filter(answered, forms=form).exists()
 
 
 def form_in_use(*, library: Library, kind: str) -> FeedbackForm | None:

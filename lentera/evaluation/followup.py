@@ -26,6 +26,7 @@ from lentera.accounts.audit import audit_record
 from lentera.accounts.models import Library
 from lentera.evaluation.models import FeedbackForm, FeedbackSettings, Invitation, Survey
 from lentera.evaluation.services import cohort_feedback_for, surveys_ensure, token_hash
+from lentera.evaluation.tallies import tallies_ensure
 
 FOLLOW_UP_WINDOW_DAYS = 21  # how long a follow-up round stays open
 RECENT_SESSION_DAYS = 30  # the sync looks after cohorts with a session ended this recently
@@ -101,6 +102,7 @@ def follow_up_open(*, actor: Any, cohort: Any, now: datetime | None = None, earl
     if not created:  # opened at the same moment by another process
         return survey
     survey.forms.set([f for f in (participant_form, supervisor_form) if f is not None])
+    tallies_ensure(survey=survey)  # every aggregate row before anyone answers (models.py)
     people = list(
         Enrolment.objects.filter(cohort=cohort, status=Enrolment.Status.ENROLLED).values_list("user_id", flat=True)
     )

@@ -1,9 +1,13 @@
 """Feedback: reusable forms, rounds that open for a session or a cohort, and anonymous answers.
 
-Anonymity is structural. ``Invitation`` says who may answer a round and whether they have; it is
-kept apart from ``Response``, which holds no user (unless the round is not anonymous), no IP
-and only the day it was given, and whose key is random, so the order of rows cannot pair an
-invitation with a response.
+Anonymity is structural, and holds against whoever reads the database or a backup
+(docs/architecture.md, "Anonymous feedback"). ``Invitation`` says who may answer a round and
+whether they have. What they answered is never stored as a row of its own: each submission adds
+to the round's aggregates, ``Tally`` (one counter per item and value) and ``Comments`` (one row
+per item holding its comments sorted by text), and to the round's number of responses. All these
+rows are made when the round opens and every submission updates every one of them, so no key,
+row order, time or transaction ties an answer to a person. Only a named (not anonymous) round
+also keeps each person's answers (``Response`` and ``Answer``), for them to see and export.
 """
 
 from __future__ import annotations
@@ -139,6 +143,9 @@ class Survey(models.Model):
     is_anonymous = models.BooleanField(_("anonymous"), default=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # how many have answered, by role: counted in the submission's transaction (no per-person rows)
+    participant_responses = models.PositiveIntegerField(_("participants' responses"), default=0)
+    supervisor_responses = models.PositiveIntegerField(_("supervisors' responses"), default=0)
 
     class Meta:
         ordering = ["-opens_at"]
@@ -164,6 +171,10 @@ class Survey(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:survey_results", args=[self.pk])
+
+    @property
+    def responses_count(self) -> int:
+        return self.participant_responses + self.supervisor_responses
 
 
 class Invitation(models.Model):
@@ -201,15 +212,71 @@ class Invitation(models.Model):
         return f"{self.survey_id} · {self.user_id or self.email}"
 
 
+class Tally(models.Model):
+    """How many in a round gave one value to one item: an anonymous counter.
+
+    ``value`` is a rating "1"–"5", ``NOT_APPLICABLE``, one option of a choice item, or ``ANSWERED``
+    (a multiple-choice item: how many answered it). Made with
+    count 0 when the round opens, in the order of the form (never in the order of answers); every
+    submission to the round updates every counter of it, adding 0 where the person did not choose.
+    No time, no person.
+    """
+
+    NOT_APPLICABLE = "na"
+    ANSWERED = ""  # of a multiple-choice item: how many answered it (options are never blank)
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="tallies")
+    role = models.CharField(max_length=12, choices=Invitation.Role.choices, default=Invitation.Role.PARTICIPANT)
+    item = models.ForeignKey(FormItem, on_delete=models.CASCADE, related_name="tallies")  # locked once answered
+    instructor = models.ForeignKey(  # the instructor an instructor item is about
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    value = models.CharField(max_length=500)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["survey", "role"]), models.Index(fields=["item", "instructor"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.item_id} · {self.value}: {self.count}"
+
+
+class Comments(models.Model):
+    """The comments given to one text item in a round, as one list sorted by text (so the list
+    carries no order of submission), each with the coordinator's review: ``[[text, review], …]``."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", _("Not reviewed")
+        SHOWN = "shown", _("Shown to the instructor")
+        HIDDEN = "hidden", _("Hidden")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="comments")
+    role = models.CharField(max_length=12, choices=Invitation.Role.choices, default=Invitation.Role.PARTICIPANT)
+    item = models.ForeignKey(FormItem, on_delete=models.CASCADE, related_name="comments")  # locked once answered
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    entries = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("comments")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["survey", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} · {self.item_id}: {len(self.entries)}"
+
+
 class Response(models.Model):
-    """One person's answers to a round: no user (when anonymous), no IP, only the day."""
+    """One person's answers to a NAMED round (never made for an anonymous one), for them to see
+    and export; the round's figures come from the aggregates like any other round's."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="named_responses")
     role = models.CharField(max_length=12, choices=Invitation.Role.choices, default=Invitation.Role.PARTICIPANT)
     submitted_on = models.DateField(_("day"))
-    respondent = models.ForeignKey(  # only when the round is not anonymous
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -220,12 +287,7 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """The answer to one item; instructor items carry the instructor they are about."""
-
-    class Review(models.TextChoices):
-        PENDING = "pending", _("Not reviewed")
-        SHOWN = "shown", _("Shown to the instructor")
-        HIDDEN = "hidden", _("Hidden")
+    """One item of a named response; instructor items carry the instructor they are about."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(FormItem, on_delete=models.PROTECT, related_name="answers")
@@ -236,7 +298,6 @@ class Answer(models.Model):
     not_applicable = models.BooleanField(default=False)
     choices = models.JSONField(default=list, blank=True)
     text = models.TextField(blank=True)
-    review = models.CharField(max_length=8, choices=Review.choices, default=Review.PENDING)
 
     class Meta:
         constraints = [

@@ -1,8 +1,10 @@
 """Evaluation's part of a person's personal data (UU PDP): what ``accounts`` exports and erases.
 
 Registered with ``lentera.accounts.personal_data`` from ``EvaluationConfig.ready()``. Anonymous
-feedback has no link to the person, so it is neither exported nor erased; named answers are
-exported, and on erasure they become anonymous ones (counts and averages unchanged).
+feedback exists only as counts and sorted comment lists with no link to the person, so it is
+neither exported nor erased as theirs; named answers are exported, and on erasure they are deleted
+(they were counted in the round's aggregates too, so counts and averages stay). A comment that
+names the person loses the name.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from lentera.accounts.models import User
 from lentera.accounts.personal_data import ErasureContext, register, when
-from lentera.evaluation.models import Answer, ImprovementAction, Invitation, Response
+from lentera.evaluation.models import Answer, Comments, ImprovementAction, Invitation, Response
+from lentera.evaluation.tallies import sort_entries
 
 
 def _feedback(user: User) -> dict[str, Any]:
@@ -68,14 +71,15 @@ def _feedback(user: User) -> dict[str, Any]:
 
 
 def _erase_feedback(user: User, context: ErasureContext) -> None:
-    """Named answers become anonymous; supervisors' addresses and their unused links go; a comment
-    or an action owner loses the name."""
-    Response.objects.filter(respondent=user).update(respondent=None)
+    """Named answers go (the aggregates keep them, anonymous); supervisors' addresses and their
+    unused links go; a comment or an action owner loses the name."""
+    Response.objects.filter(respondent=user).delete()
     Invitation.objects.filter(Q(user=user) | Q(about=user)).exclude(email="", token_hash="").update(
         email="", token_hash=""
     )
-    for answer in context.mentioning(Answer, ["text"]):
-        Answer.objects.filter(pk=answer.pk).update(text=context.scrub(answer.text))
+    for comments in context.mentioning(Comments, [], json_fields=["entries"]):
+        entries = sort_entries([context.scrub(text), review] for text, review in comments.entries)
+        Comments.objects.filter(pk=comments.pk).update(entries=entries)
     for action in context.mentioning(ImprovementAction, ["owner", "what"]):
         ImprovementAction.objects.filter(pk=action.pk).update(
             owner=context.scrub(action.owner), what=context.scrub(action.what)

@@ -11,30 +11,30 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from lentera.evaluation.kirkpatrick import BeforeAfter, before_after, roi_percent, window
 from lentera.evaluation.likert import ItemStats, item_stats, pooled, response_rate
 from lentera.evaluation.models import (
-    Answer,
     CohortFeedback,
     Dimension,
     FormItem,
     ImprovementAction,
     Invitation,
-    Response,
     Survey,
+    Tally,
 )
 from lentera.evaluation.services import settings_for
 
 Counts = dict[int, int]
+RATINGS = ["1", "2", "3", "4", "5"]
 
 
-def _per_survey(model: Any, **filters: Any) -> Any:
-    """A count of ``model`` rows of each round, as a subquery (joining two of them would multiply rows)."""
+def _invited(**filters: Any) -> Any:
+    """The invitations of each round, as a subquery."""
     counted = (
-        model.objects.filter(survey=OuterRef("pk"), **filters)
+        Invitation.objects.filter(survey=OuterRef("pk"), **filters)
         .order_by()
         .values("survey")
         .annotate(n=Count("id"))
@@ -43,32 +43,46 @@ def _per_survey(model: Any, **filters: Any) -> Any:
     return Coalesce(Subquery(counted), 0)
 
 
+_RESPONSES = F("participant_responses") + F("supervisor_responses")
+
+
 def _versions(surveys: Any) -> tuple[list[int], int]:
     """The rounds' ids and their number of responses, the key of their cached counts (one query)."""
-    rows = list(surveys.annotate(n=_per_survey(Response)).order_by("pk").values_list("pk", "n"))
+    rows = list(surveys.annotate(n=_RESPONSES).order_by("pk").values_list("pk", "n"))
     return [pk for pk, _n in rows], sum(n for _pk, n in rows)
 
 
-def _rating_counts(ids: list[int], version: int, *, role: str | None = None) -> dict[int, Counts]:
+def _rating_counts(ids: list[int], version: int, *, floor: int, role: str | None = None) -> dict[int, Counts]:
     """Per item, its ratings' counts over the rounds ``ids`` with ``version`` responses in all
-    (one query, none when cached).
+    (one query, none when cached), summed from the rounds' anonymous counters.
 
-    A rating never changes once given, so the counts are cached under the rounds and their number
-    of responses: a new response makes a new key, and the figures are always exact.
+    The anonymity floor holds here as on a round's page: a round's item (for one instructor) that
+    fewer than ``floor`` answered counts for nothing, else the sum minus the rounds shown would
+    give it back. A rating never changes once given, so the counts are cached under the rounds,
+    their number of responses and the floor: a new response makes a new key.
     """
     if not ids:
         return {}
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
-    key = f"evaluation:rating-counts:{role or 'all'}:{digest}:{version}"
+    key = f"evaluation:rating-counts:{role or 'all'}:{digest}:{version}:{floor}"
     found = cache.get(key)
     if found is not None:
         return found
-    answers = Answer.objects.filter(response__survey_id__in=ids, rating__isnull=False)
+    tallies = Tally.objects.filter(survey_id__in=ids, value__in=[*RATINGS, Tally.NOT_APPLICABLE], count__gt=0)
     if role:
-        answers = answers.filter(response__role=role)
+        tallies = tallies.filter(role=role)
+    cells: dict[tuple[int, int, int | None], dict[str, int]] = defaultdict(dict)
+    for survey_id, item_id, instructor_id, value, n in (
+        tallies.values_list("survey_id", "item_id", "instructor_id", "value").annotate(n=Sum("count")).order_by()
+    ):
+        cells[(survey_id, item_id, instructor_id)][value] = n
     counts: dict[int, Counts] = defaultdict(dict)
-    for item_id, rating, n in answers.values_list("item_id", "rating").annotate(n=Count("id")).order_by():
-        counts[item_id][rating] = counts[item_id].get(rating, 0) + n
+    for (_survey, item_id, _instructor), values in cells.items():
+        if sum(values.values()) < floor:
+            continue
+        for value, n in values.items():
+            if value != Tally.NOT_APPLICABLE:
+                counts[item_id][int(value)] = counts[item_id].get(int(value), 0) + n
     cache.set(key, dict(counts), 24 * 3600)
     return counts
 
@@ -149,24 +163,22 @@ def _earlier_cohorts(cohort: Any) -> list[Any]:
     )
 
 
-def _reaction(cohort: Any, threshold: int) -> Reaction:
+def _reaction(cohort: Any, threshold: int, floor: int) -> Reaction:
     kinds = [Survey.Kind.SESSION, Survey.Kind.COHORT]
     participant = Invitation.Role.PARTICIPANT
     rows = list(
         Survey.objects.filter(cohort=cohort, kind__in=kinds)
-        .annotate(
-            n=_per_survey(Response),
-            answered=_per_survey(Response, role=participant),
-            invited=_per_survey(Invitation, role=participant),
-        )
+        .annotate(n=_RESPONSES, invited=_invited(role=participant))
         .order_by("pk")
-        .values_list("pk", "n", "answered", "invited")
+        .values_list("pk", "n", "participant_responses", "invited")
     )
     totals = {"responses": sum(r[2] for r in rows), "invited": sum(r[3] for r in rows)}
-    counts = _rating_counts([r[0] for r in rows], sum(r[1] for r in rows))
+    counts = _rating_counts([r[0] for r in rows], sum(r[1] for r in rows), floor=floor)
     earlier = _earlier_cohorts(cohort)
     earlier_counts = (
-        _rating_counts(*_versions(Survey.objects.filter(cohort__in=earlier, kind__in=kinds))) if earlier else {}
+        _rating_counts(*_versions(Survey.objects.filter(cohort__in=earlier, kind__in=kinds)), floor=floor)
+        if earlier
+        else {}
     )
     items = {i.pk: i for i in FormItem.objects.filter(pk__in=set(counts) | set(earlier_counts)).select_related("form")}
     lines = []
@@ -262,13 +274,13 @@ def _learning(cohort: Any, reaction: Reaction) -> Learning:
     return Learning(results.gain, gains, assignments, confidence)
 
 
-def _behaviour(cohort: Any) -> Behaviour:
+def _behaviour(cohort: Any, floor: int) -> Behaviour:
     survey = Survey.objects.filter(cohort=cohort, kind=Survey.Kind.FOLLOW_UP).first()
     if survey is None:
         return Behaviour(None, [], [], 0, 0)
-    roles = dict(Response.objects.filter(survey=survey).values_list("role").annotate(n=Count("id")).order_by())
     both = (Invitation.Role.PARTICIPANT, Invitation.Role.SUPERVISOR)
-    counts = {role: _rating_counts([survey.pk], sum(roles.values()), role=role) for role in both}
+    roles = {both[0]: survey.participant_responses, both[1]: survey.supervisor_responses}
+    counts = {role: _rating_counts([survey.pk], sum(roles.values()), floor=floor, role=role) for role in both}
     items = {i.pk: i for i in FormItem.objects.filter(pk__in=set(counts[both[0]]) | set(counts[both[1]]))}
     lines: dict[str, list[ItemLine]] = {
         role: [
@@ -302,7 +314,8 @@ def _results(cohort: Any) -> Results:
 
 def cohort_report(*, cohort: Any) -> CohortReport:
     threshold = settings_for(cohort.library).weak_top2_percent
-    reaction = _reaction(cohort, threshold)
+    floor = cohort.library.anonymity_floor
+    reaction = _reaction(cohort, threshold, floor)
     feedback = CohortFeedback.objects.get_or_create(cohort=cohort)[0]
     roi = None
     if feedback.costs is not None and feedback.benefits is not None:
@@ -318,7 +331,7 @@ def cohort_report(*, cohort: Any) -> CohortReport:
         cohort=cohort,
         reaction=reaction,
         learning=_learning(cohort, reaction),
-        behaviour=_behaviour(cohort),
+        behaviour=_behaviour(cohort, floor),
         results=_results(cohort),
         feedback=feedback,
         roi=roi,

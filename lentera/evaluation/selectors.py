@@ -8,13 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, When
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from lentera.evaluation.likert import ItemStats, above_floor, item_stats, pooled, response_rate
-from lentera.evaluation.models import Answer, Dimension, FeedbackForm, FormItem, Invitation, Survey
+from lentera.evaluation.models import Comments, Dimension, FeedbackForm, FormItem, Invitation, Survey, Tally
+from lentera.evaluation.tallies import comment_digest
 from lentera.lib.tenancy import scoped
 
 
@@ -90,20 +91,31 @@ def survey_get_for_user(*, access: Any, pk: int) -> Survey:
     raise PermissionDenied
 
 
+@dataclass(frozen=True)
+class Comment:
+    """One comment of a round's list, named by its list and the hash of its text."""
+
+    list_id: int
+    digest: str
+    text: str
+    review: str
+
+
 @dataclass
 class ItemResult:
     item: FormItem
     stats: ItemStats | None = None  # ratings
     choice_counts: dict[str, int] = field(default_factory=dict)
-    texts: list[Answer] = field(default_factory=list)
+    choice_answered: int = 0  # how many answered a choice item (a multiple one: fewer than options picked)
+    texts: list[Comment] = field(default_factory=list)
     written: int = 0  # comments given, whether shown to this viewer or not
-    hidden: bool = False  # below the floor for this viewer
+    hidden: bool = False  # below the floor: hidden from everyone
 
     @property
     def answered(self) -> int:
         if self.stats is not None:
             return self.stats.n + self.stats.not_applicable
-        return sum(self.choice_counts.values()) if self.choice_counts else self.written
+        return self.choice_answered if self.choice_counts else self.written
 
 
 @dataclass
@@ -130,66 +142,73 @@ class SurveyResults:
 
 COMMENTS_SHOWN = 40
 
+Key = tuple[int, int | None]  # item, instructor
 
-def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordinator: bool = True) -> SurveyResults:
+
+def round_counts(*, survey: Survey, role: str | None = None) -> tuple[dict[Key, dict[str, int]], list[Any]]:
+    """The round's counters by (item, instructor) and value, and its comment lists (two queries)."""
+    tallies = Tally.objects.filter(survey=survey)
+    comments = Comments.objects.filter(survey=survey)
+    if role is not None:
+        tallies, comments = tallies.filter(role=role), comments.filter(role=role)
+    counts: dict[Key, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for item_id, instructor_id, value, n in tallies.values_list("item_id", "instructor_id", "value", "count"):
+        counts[(item_id, instructor_id)][value] += n
+    return counts, list(comments.order_by("pk"))
+
+
+def rating_counts(values: dict[str, int]) -> tuple[dict[int, int], int]:
+    """A rating item's counts per rating 1–5 and its "not applicable" count."""
+    ratings = {int(v): n for v, n in values.items() if v in {"1", "2", "3", "4", "5"}}
+    return ratings, values.get(Tally.NOT_APPLICABLE, 0)
+
+
+def survey_results(
+    *, survey: Survey, floor: int, instructor: Any = None, coordinator: bool = True, comments: int = COMMENTS_SHOWN
+) -> SurveyResults:
     """Per item n, mean, SD, distribution, top/bottom-2-box; per dimension; the response rate.
 
-    For an instructor (``coordinator`` False): only the items about the session and about
-    themselves; nothing of an item below the floor; only the comments the coordinator showed.
-    A fixed number of queries whatever the number of responses.
+    The anonymity floor holds for every viewer, the coordinator too: an item answered by fewer
+    than ``floor`` shows nothing. An instructor (``coordinator`` False) sees only the items about
+    the session and about themselves, and only the comments the coordinator showed. A fixed
+    number of queries whatever the number of responses: every figure comes from the aggregates.
     """
     # the rate compares participants with participants; supervisors of a follow-up are counted apart
-    by_role = dict(survey.responses.values_list("role").annotate(n=Count("id")).order_by())
-    responses = by_role.get(Invitation.Role.PARTICIPANT, 0)
-    supervisors = by_role.get(Invitation.Role.SUPERVISOR, 0)
+    responses, supervisors = survey.participant_responses, survey.supervisor_responses
     eligible = survey.invitations.filter(role=Invitation.Role.PARTICIPANT).count()
     general, per_instructor = survey_items(survey=survey)
     instructors = survey_instructors(survey=survey)
     if not coordinator:
         instructors = [p for p in instructors if instructor is not None and p.pk == instructor.pk]
-    counts: dict[tuple[int, int | None], dict[int, int]] = defaultdict(dict)
-    not_applicable: dict[tuple[int, int | None], int] = defaultdict(int)
-    rows = (
-        Answer.objects.filter(response__survey=survey, item__kind=FormItem.Kind.LIKERT)
-        .values_list("item_id", "instructor_id", "rating", "not_applicable")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for item_id, instructor_id, rating, na, n in rows:
-        if na:
-            not_applicable[(item_id, instructor_id)] += n
-        elif rating:
-            counts[(item_id, instructor_id)][rating] = n
-    choices: dict[tuple[int, int | None], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    texts: dict[tuple[int, int | None], list[Answer]] = defaultdict(list)
-    written: dict[tuple[int, int | None], int] = defaultdict(int)
-    others = Answer.objects.filter(response__survey=survey).exclude(item__kind=FormItem.Kind.LIKERT)
-    for item_id, instructor_id, picked in others.exclude(choices=[]).values_list("item_id", "instructor_id", "choices"):
-        for choice in picked:
-            choices[(item_id, instructor_id)][choice] += 1
-    # comments: every one counted, at most COMMENTS_SHOWN of each item listed (those to review first);
-    # all of them are in the raw-responses export
-    review_first = Case(When(review=Answer.Review.PENDING, then=0), default=1)
-    for answer in (
-        others.exclude(text="").only("id", "item_id", "instructor_id", "text", "review").order_by(review_first, "id")
-    ):
-        key = (answer.item_id, answer.instructor_id)
-        written[key] += 1
-        if (coordinator or answer.review == Answer.Review.SHOWN) and len(texts[key]) < COMMENTS_SHOWN:
-            texts[key].append(answer)
+    counts, lists = round_counts(survey=survey)
+    texts: dict[Key, list[Comment]] = defaultdict(list)
+    for row in lists:
+        key = (row.item_id, row.instructor_id)
+        for text, review in row.entries:  # a supervisor's comment is theirs: never another role's item
+            texts[key].append(Comment(row.pk, comment_digest(text), text, review))
 
     def block(title: str, items: list[FormItem], person: Any) -> Block:
         results = []
         for item in items:
             key = (item.pk, person.pk if person is not None else None)
+            values = counts.get(key, {})
             result = ItemResult(item)
             if item.is_rating:
-                result.stats = item_stats(counts.get(key, {}), not_applicable=not_applicable.get(key, 0))
+                ratings, na = rating_counts(values)
+                result.stats = item_stats(ratings, not_applicable=na)
             elif item.kind in (FormItem.Kind.SINGLE, FormItem.Kind.MULTIPLE):
-                result.choice_counts = {option: choices[key].get(option, 0) for option in item.options}
+                result.choice_counts = {option: values.get(option, 0) for option in item.options}
+                if item.kind == FormItem.Kind.MULTIPLE:
+                    result.choice_answered = values.get(Tally.ANSWERED, 0)
+                else:
+                    result.choice_answered = sum(result.choice_counts.values())
             else:
-                result.texts, result.written = texts.get(key, []), written.get(key, 0)
-            if not coordinator and not above_floor(result.answered, floor):
+                given = texts.get(key, [])
+                visible = [c for c in given if coordinator or c.review == Comments.Review.SHOWN]
+                # those to review first, then by text (the list has no order of submission to keep)
+                visible.sort(key=lambda c: (c.review != Comments.Review.PENDING, c.text))
+                result.texts, result.written = visible[:comments], len(given)
+            if not above_floor(result.answered, floor):
                 result = ItemResult(item, hidden=True)
             results.append(result)
         dimensions: dict[str, ItemStats] = {}
@@ -213,21 +232,28 @@ def survey_results(*, survey: Survey, floor: int, instructor: Any = None, coordi
     )
 
 
+def comments_get_for_user(*, access: Any, pk: int) -> Comments:
+    """A round's comment list, for the coordinator of its library to review (404 otherwise)."""
+    if not access.is_coordinator:
+        raise PermissionDenied
+    found = Comments.objects.select_related("survey").filter(pk=pk, survey__library=access.current_library).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def cohort_surveys(*, cohort: Any) -> list[Survey]:
     """The cohort's rounds with their response and invitation counts (one query)."""
-
-    def per_survey(model: Any) -> Any:  # a subquery each: joining both would multiply their rows
-        counted = (
-            model.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("id")).values("n")
-        )
-        return Coalesce(Subquery(counted), 0)
-
-    from lentera.evaluation.models import Response
-
+    counted = (
+        Invitation.objects.filter(survey=OuterRef("pk")).order_by().values("survey").annotate(n=Count("id")).values("n")
+    )
     return list(
         Survey.objects.filter(cohort=cohort)
         .select_related("session__plan")
-        .annotate(n_responses=per_survey(Response), n_invited=per_survey(Invitation))
+        .annotate(
+            n_responses=F("participant_responses") + F("supervisor_responses"),
+            n_invited=Coalesce(Subquery(counted), 0),
+        )
         .order_by("opens_at")
     )
 
@@ -240,29 +266,25 @@ class ScorePoint:
 
 def instructor_scorecard(*, library: Any, instructor: Any, floor: int) -> list[ScorePoint]:
     """An instructor's ratings session by session (their own items only), oldest first, each above the floor."""
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for survey_id, rating, n in (
-        Answer.objects.filter(
-            response__survey__library=library,
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for survey_id, value, n in (
+        Tally.objects.filter(
+            survey__library=library,
             instructor=instructor,
-            rating__isnull=False,
+            value__in=["1", "2", "3", "4", "5"],
+            count__gt=0,
         )
-        .values_list("response__survey_id", "rating")
-        .annotate(n=Count("id"))
+        .values_list("survey_id", "value")
+        .annotate(n=Sum("count"))
         .order_by()
     ):
-        counts[survey_id][rating] = n
-    surveys = {
-        s.pk: s
-        for s in Survey.objects.filter(pk__in=counts)
-        .select_related("session__plan", "cohort")
-        .annotate(n_responses=Count("responses"))
-        .order_by("opens_at")
-    }
+        counts[survey_id][int(value)] += n
+    rounds = Survey.objects.filter(pk__in=counts).select_related("session__plan", "cohort")
+    surveys = {s.pk: s for s in rounds}
     points = []
     for survey_id, survey in sorted(surveys.items(), key=lambda pair: pair[1].opens_at):
         stats = item_stats(counts[survey_id])
-        if survey.n_responses >= floor:
+        if survey.participant_responses >= floor:
             points.append(ScorePoint(survey, stats))
     return points
 

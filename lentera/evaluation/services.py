@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from lentera.evaluation.answering import Cleaned
 from lentera.evaluation.models import (
     Answer,
     CohortFeedback,
+    Comments,
     FeedbackForm,
     FeedbackSettings,
     FormItem,
@@ -28,6 +30,7 @@ from lentera.evaluation.models import (
     Survey,
 )
 from lentera.evaluation.ready_forms import READY_FORMS
+from lentera.evaluation.tallies import comment_digest, sort_entries, tallies_add, tallies_ensure
 
 
 def settings_for(library: Library) -> FeedbackSettings:
@@ -125,6 +128,7 @@ def surveys_ensure(*, cohort: Any, now: datetime | None = None) -> list[Survey]:
             )
             if created:
                 survey.forms.set([f for f in (session_form, instructor_form) if f is not None])
+                tallies_ensure(survey=survey)
             if survey.closes_at > now:
                 _invite(survey, _eligible_for_session(session))
             surveys.append(survey)
@@ -144,6 +148,7 @@ def surveys_ensure(*, cohort: Any, now: datetime | None = None) -> list[Survey]:
         )
         if created:
             survey.forms.set([cohort_form])
+            tallies_ensure(survey=survey)
             _invite(
                 survey,
                 list(
@@ -162,7 +167,8 @@ def cohort_anonymity_set(*, actor: Any, cohort: Any, is_anonymous: bool) -> Coho
     feedback = cohort_feedback_for(cohort)
     if feedback.is_anonymous == is_anonymous:
         return feedback
-    if Response.objects.filter(survey__cohort=cohort).exists():
+    answered = Q(participant_responses__gt=0) | Q(supervisor_responses__gt=0)
+    if Survey.objects.filter(answered, cohort=cohort).exists():
         raise ValidationError(_("People have already answered, so the anonymity of this cohort's feedback stays."))
     feedback.is_anonymous = is_anonymous
     feedback.save(update_fields=["is_anonymous"])
@@ -193,11 +199,18 @@ def response_submit(
     token: str = "",
     invitation: Invitation | None = None,
     now: datetime | None = None,
-) -> Response:
+    items: Sequence[FormItem] | None = None,
+    instructors: Sequence[Any] | None = None,
+) -> None:
     """Record one person's answers exactly once. The invitation is marked answered in the same
     transaction; a second submission (double tap, retry after a timeout) raises ``AlreadyAnswered``.
 
-    ``invitation`` is the one the page already read for ``user`` (saves reading it again). Whether
+    The answers go into the round's aggregates (``tallies.tallies_add``): nothing of this
+    submission is a row of its own, so nothing in the database pairs it with the invitation. Only
+    a named round also keeps the person's answers as theirs (``Response``).
+
+    ``items`` (with their form) and ``instructors``: what the page already read for this round
+    (saves reading them again). ``invitation`` is the one the page already read for ``user``. Whether
     it was answered is decided under the row's lock either way: the first statement of the
     transaction marks it answered only if it was not, and every later write waits for that.
     """
@@ -217,45 +230,53 @@ def response_submit(
         # finds it answered (0 rows); rolled back with everything else if a write below fails
         if not Invitation.objects.filter(pk=invitation.pk, answered=False).update(answered=True):
             raise AlreadyAnswered
-        response = Response.objects.create(
-            survey=survey,
-            role=invitation.role,
-            submitted_on=timezone.localdate(now),
-            respondent=user if (user is not None and not survey.is_anonymous) else None,
-        )
-        Answer.objects.bulk_create(
-            Answer(
-                response=response,
-                item=a.item,
-                instructor=a.instructor,
-                rating=a.rating,
-                not_applicable=a.not_applicable,
-                choices=a.choices,
-                text=a.text,
-                review=Answer.Review.PENDING if a.text else Answer.Review.SHOWN,
+        known = None
+        if items is not None and instructors is not None:
+            known = (list(items), [person.pk for person in instructors])
+        tallies_add(survey=survey, role=invitation.role, answers=answers, known=known)
+        if not survey.is_anonymous and user is not None:
+            response = Response.objects.create(
+                survey=survey, role=invitation.role, submitted_on=timezone.localdate(now), respondent=user
             )
-            for a in answers
-        )
+            Answer.objects.bulk_create(
+                Answer(
+                    response=response,
+                    item=a.item,
+                    instructor=a.instructor,
+                    rating=a.rating,
+                    not_applicable=a.not_applicable,
+                    choices=a.choices,
+                    text=a.text,
+                )
+                for a in answers
+            )
     invitation.answered = True
-    return response
 
 
 @transaction.atomic
-def answer_review(*, actor: Any, answer: Answer, show: bool) -> Answer:
-    """The coordinator shows a comment to the instructor or hides it (abusive, identifying); audited."""
-    state = Answer.Review.SHOWN if show else Answer.Review.HIDDEN
-    if answer.review != state:
-        before = answer.review
-        answer.review = state
-        answer.save(update_fields=["review"])
+def comment_review(*, actor: Any, comments: Comments, digest: str, show: bool) -> list[str] | None:
+    """The coordinator shows a comment to the instructor or hides it (abusive, identifying); audited.
+
+    The comment is named by ``comment_digest`` of its text; the same text given twice is reviewed
+    as one. Returns the comment's ``[text, review]``, or None when no comment has that digest.
+    """
+    state = Comments.Review.SHOWN if show else Comments.Review.HIDDEN
+    comments = Comments.objects.select_for_update().select_related("survey__library").get(pk=comments.pk)
+    found = [(text, review) for text, review in comments.entries if comment_digest(text) == digest]
+    if not found:
+        return None
+    text, before = found[0]
+    if any(review != state for _text, review in found):
+        comments.entries = sort_entries([t, state if t == text else r] for t, r in comments.entries)
+        comments.save(update_fields=["entries"])
         audit_record(
             actor=actor,
-            library=answer.response.survey.library,
+            library=comments.survey.library,
             action="feedback.comment_shown" if show else "feedback.comment_hidden",
-            obj=answer.response.survey,
+            obj=comments.survey,
             changes={"review": [before, state]},
         )
-    return answer
+    return [text, state]
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from lentera.evaluation import selectors, services
 from lentera.evaluation.answering import field_name, read_answers
 from lentera.evaluation.forms import ImprovementActionForm, PhillipsForm
 from lentera.evaluation.likert import SCALE
-from lentera.evaluation.models import Answer, Dimension, FeedbackForm, FormItem, ImprovementAction, Survey
+from lentera.evaluation.models import Dimension, FeedbackForm, FormItem, ImprovementAction, Survey
 from lentera.evaluation.report import cohort_report as cohort_report_of
 from lentera.lib.tenancy import scoped
 
@@ -157,7 +157,13 @@ def answer(request: AccessRequest, pk: int) -> HttpResponse:
         if not problems:
             try:
                 services.response_submit(
-                    survey=survey, answers=cleaned, user=request.user, invitation=invitation, now=now
+                    survey=survey,
+                    answers=cleaned,
+                    user=request.user,
+                    invitation=invitation,
+                    now=now,
+                    items=[*general, *per_instructor],
+                    instructors=instructors,
                 )
             except services.AlreadyAnswered:
                 pass  # a double tap or a retry: the first one counted
@@ -196,14 +202,17 @@ def survey_results(request: AccessRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.COORDINATOR)
 @require_POST
-def comment_review(request: AccessRequest, pk: int) -> HttpResponse:
-    answer = get_object_or_404(
-        Answer.objects.select_related("response__survey"), pk=pk, response__survey__library=request.access.library
+def comment_review(request: AccessRequest, pk: int, digest: str) -> HttpResponse:
+    comments = selectors.comments_get_for_user(access=request.access, pk=pk)
+    entry = services.comment_review(
+        actor=request.user, comments=comments, digest=digest, show=request.POST.get("show") == "1"
     )
-    services.answer_review(actor=request.user, answer=answer, show=request.POST.get("show") == "1")
+    if entry is None:
+        raise Http404
     if request.htmx:
-        return render(request, "evaluation/results.html#comment", {"answer": answer, "coordinator": True})
-    return redirect("evaluation:survey_results", pk=answer.response.survey_id)
+        comment = selectors.Comment(comments.pk, digest, entry[0], entry[1])
+        return render(request, "evaluation/results.html#comment", {"comment": comment, "coordinator": True})
+    return redirect("evaluation:survey_results", pk=comments.survey_id)
 
 
 @role_required(Role.COORDINATOR, Role.INSTRUCTOR)
@@ -380,7 +389,7 @@ def session_projector(request: AccessRequest, pk: int) -> HttpResponse:
         context |= {
             "url": url,
             "qr_svg": segno.make(url, error="m").svg_inline(scale=8, dark="#1d1d1b", light="#ffffff", omitsize=True),
-            "responses": survey.responses.count(),
+            "responses": survey.responses_count,
             "invited": survey.invitations.count(),
         }
     template = "evaluation/projector.html#count" if request.htmx else "evaluation/projector.html"

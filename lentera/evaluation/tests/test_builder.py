@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from lentera.accounts.models import AuditEntry
 from lentera.delivery.tests.factories import CohortFactory
 from lentera.evaluation import builder
-from lentera.evaluation.models import Answer, FeedbackForm, FormItem, FormSection, Response, Survey
+from lentera.evaluation.models import FeedbackForm, FormItem, FormSection, Survey, Tally
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,8 @@ def _form(library: Any, *, kind: str = "session", title: str = "Sesi", items: in
     return form
 
 
-def _answer(item: FormItem) -> Answer:
-    """Somebody answered ``item`` in a round of its library."""
+def _answer(item: FormItem) -> Tally:
+    """Somebody answered ``item`` in a round of its library (rated it 4)."""
     cohort = CohortFactory(programme__library=item.form.library)
     now = timezone.now()
     survey = Survey.objects.create(
@@ -46,10 +46,10 @@ def _answer(item: FormItem) -> Answer:
         kind=Survey.Kind.COHORT,
         opens_at=now - timedelta(days=1),
         closes_at=now,
+        participant_responses=1,
     )
     survey.forms.add(item.form)
-    response = Response.objects.create(survey=survey, submitted_on=date(2026, 3, 6))
-    return Answer.objects.create(response=response, item=item, rating=4)
+    return Tally.objects.create(survey=survey, item=item, value="4", count=1)
 
 
 def _item_values(item: FormItem, **changes: Any) -> dict[str, Any]:

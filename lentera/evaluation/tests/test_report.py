@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from lentera.accounts.models import AuditEntry
+from lentera.accounts.models import AuditEntry, Library
 from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, ScheduledSessionFactory
 from lentera.evaluation import services
 from lentera.evaluation.answering import Cleaned
@@ -102,15 +102,33 @@ def test_an_action_from_a_weak_item_and_whether_the_next_cohort_improved(coordin
     assert action.status == "done"
 
 
-def test_exports_have_one_anonymous_row_per_response(coordinator: Any, cohort: Any) -> None:
+def test_the_export_holds_figures_per_item_and_no_row_per_person(coordinator: Any, cohort: Any) -> None:
     response = coordinator.client.get(reverse("evaluation:cohort_responses_xlsx", args=[cohort.pk]))
-    sheet = load_workbook(BytesIO(response.content)).active
-    rows = [r for r in sheet.iter_rows(values_only=True) if r and r[1] == "participant"]
-    assert len(rows) == 5
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[4] == "n")
+    by_item = {r[1]: dict(zip(header, r, strict=True)) for r in rows[rows.index(header) + 1 :] if r[4] is not None}
+    lines = {line.item.dimension: line.item.text for line in cohort_report(cohort=cohort).reaction.items}
+    facilities, overall = by_item[lines["facilities"]], by_item[lines["overall"]]
+    assert [facilities[str(r)] for r in range(1, 6)] == [1, 1, 1, 2, 0]  # counts, the same as the report's
+    assert (overall["n"], overall["SD"]) == (5, 0.84) and overall["Top-2 (%)"] == 80.0
+    # an item nobody rated (and the end-of-cohort round, unanswered) shows nothing: under the floor
+    assert any(r[3] and "fewer than 5" in str(r[3]) for r in rows)
     names = {p.user.full_name for p in cohort.enrolments.all()}
-    assert not any(str(cell) in names for row in sheet.iter_rows(values_only=True) for cell in row if cell)
+    assert not any(str(cell) in names for row in rows for cell in row if cell)
     pdf = coordinator.client.get(reverse("evaluation:cohort_report_pdf", args=[cohort.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_floor_holds_in_the_export_for_the_coordinator_too(coordinator: Any, cohort: Any) -> None:
+    Library.objects.filter(pk=cohort.library_id).update(anonymity_floor=6)  # 5 answered: all hidden
+    response = coordinator.client.get(reverse("evaluation:cohort_responses_xlsx", args=[cohort.pk]))
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = next(r for r in rows if r and r[4] == "n")
+    assert all(r[4] is None and "fewer than 6" in str(r[3]) for r in rows[rows.index(header) + 1 :])
+    cache.clear()
+    assert Library.objects.get(pk=cohort.library_id).anonymity_floor == 6
+    cohort.library.refresh_from_db()
+    assert cohort_report(cohort=cohort).reaction.items == []  # and in the report (its PDF is made from it)
 
 
 def test_the_report_has_a_fixed_number_of_queries(coordinator: Any, cohort: Any) -> None:
@@ -175,6 +193,9 @@ def test_l3_puts_participants_and_supervisors_side_by_side(cohort: Any) -> None:
     services.response_submit(survey=survey, answers=[Cleaned(theirs, rating=2)], token=token)
     behaviour = cohort_report(cohort=cohort).behaviour
     assert (behaviour.participant_responses, behaviour.supervisor_responses) == (1, 1)
+    assert behaviour.participants == behaviour.supervisors == []  # one answer each: under the floor of 5
+    cohort.library.anonymity_floor = 1
+    behaviour = cohort_report(cohort=cohort).behaviour
     assert [line.stats.mean for line in behaviour.participants] == [4.0]
     assert [line.stats.mean for line in behaviour.supervisors] == [2.0]
 

@@ -7,17 +7,19 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from lentera.accounts.models import Role
+from lentera.accounts.models import Library, Role
 from lentera.accounts.tests.factories import MembershipFactory, UserFactory
 from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, ScheduledSessionFactory
 from lentera.evaluation import services
-from lentera.evaluation.models import Answer, FeedbackForm, Response
+from lentera.evaluation.models import Comments, FeedbackForm, Response, Tally
 from lentera.evaluation.selectors import survey_items
+from lentera.evaluation.tallies import comment_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,10 @@ def test_the_participant_sees_the_form_on_the_dashboard_and_answers_once(partici
     assert 'data-draft-key="feedback-' in page and "Instructor A" in page  # the instructor block
     for _tap in range(2):  # a double tap
         assert participant.client.post(url, _form(round_)).status_code == 302
-    assert Response.objects.count() == 1
+    round_.refresh_from_db()
+    assert round_.participant_responses == 1 and not Response.objects.exists()
+    rated = [i for i in survey_items(survey=round_)[0] if i.kind == "likert"]
+    assert Tally.objects.filter(survey=round_, value="4").aggregate(n=Sum("count"))["n"] == len(rated)  # once each
     assert "data-clear-draft" in participant.client.get(url).content.decode()  # the thank-you page
     assert url not in participant.client.get(reverse("dashboard")).content.decode()
 
@@ -65,7 +70,8 @@ def test_a_bad_answer_comes_back_with_what_was_typed(participant: Any, round_: A
     key = next(k for k in data if data[k] == "4")
     data[key] = "9"
     response = participant.client.post(reverse("evaluation:answer", args=[round_.pk]), data)
-    assert response.status_code == 400 and not Response.objects.exists()
+    round_.refresh_from_db()
+    assert response.status_code == 400 and round_.participant_responses == 0
     assert "Praktiknya kurang lama" in response.content.decode()
 
 
@@ -82,10 +88,14 @@ def test_results_for_the_coordinator_and_the_sessions_instructor(
 ) -> None:
     participant.client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
     url = reverse("evaluation:survey_results", args=[round_.pk])
+    for viewer in (coordinator, instructor):  # 1 response < floor 5: nobody sees anything
+        page = viewer.client.get(url).content.decode()
+        assert "Praktiknya kurang lama" not in page and "likert-bar" not in page
+    Library.objects.filter(pk=round_.library_id).update(anonymity_floor=1)
     mine = coordinator.client.get(url).content.decode()
     assert "Praktiknya kurang lama" in mine and "likert-bar" in mine
     theirs = instructor.client.get(url).content.decode()
-    assert "Praktiknya kurang lama" not in theirs and "likert-bar" not in theirs  # 1 response < floor 5
+    assert "Praktiknya kurang lama" not in theirs and "likert-bar" in theirs  # the comment is not reviewed yet
 
 
 def test_an_instructor_of_another_session_cannot_read_the_results(round_: Any, library_a: Any) -> None:
@@ -98,12 +108,28 @@ def test_an_instructor_of_another_session_cannot_read_the_results(round_: Any, l
 
 def test_the_coordinator_hides_a_comment_with_htmx(coordinator: Any, participant: Any, round_: Any) -> None:
     participant.client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
-    comment = Answer.objects.exclude(text="").get()
-    fragment = coordinator.client.post(
-        reverse("evaluation:comment_review", args=[comment.pk]), {"show": "0"}, headers={"HX-Request": "true"}
-    )
-    comment.refresh_from_db()
-    assert fragment.status_code == 200 and comment.review == "hidden" and "<html" not in fragment.content.decode()
+    comments = Comments.objects.exclude(entries=[]).get()
+    url = reverse("evaluation:comment_review", args=[comments.pk, comment_digest("Praktiknya kurang lama")])
+    fragment = coordinator.client.post(url, {"show": "0"}, headers={"HX-Request": "true"})
+    comments.refresh_from_db()
+    assert comments.entries == [["Praktiknya kurang lama", "hidden"]]
+    assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+    assert "Praktiknya kurang lama" in fragment.content.decode()
+    wrong = reverse("evaluation:comment_review", args=[comments.pk, "0" * 16])
+    assert coordinator.client.post(wrong, {"show": "1"}).status_code == 404
+
+
+def test_only_the_librarys_coordinator_reviews_a_comment(
+    coordinator_b: Any, instructor: Any, participant: Any, round_: Any
+) -> None:
+    participant.client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
+    comments = Comments.objects.exclude(entries=[]).get()
+    url = reverse("evaluation:comment_review", args=[comments.pk, comment_digest("Praktiknya kurang lama")])
+    assert coordinator_b.client.post(url, {"show": "1"}).status_code == 404
+    assert instructor.client.post(url, {"show": "1"}).status_code == 403
+    assert Client().post(url, {"show": "1"}).status_code == 302  # to sign in
+    comments.refresh_from_db()
+    assert comments.entries == [["Praktiknya kurang lama", "pending"]]
 
 
 def test_another_librarys_coordinator_gets_404(coordinator_b: Any, round_: Any) -> None:
@@ -133,8 +159,9 @@ def test_the_results_page_has_a_fixed_number_of_queries(coordinator: Any, round_
         client.post(reverse("evaluation:answer", args=[round_.pk]), _form(round_))
     with CaptureQueriesContext(connection) as many:
         response = coordinator.client.get(url)
-    assert response.status_code == 200 and Response.objects.count() == 6
-    assert len(many) == len(few) == 11
+    round_.refresh_from_db()
+    assert response.status_code == 200 and round_.participant_responses == 6
+    assert len(many) == len(few) == 9
 
 
 def test_ready_forms_install_once(coordinator: Any) -> None:
@@ -179,7 +206,9 @@ def test_the_coordinator_sets_the_feedback_rules(coordinator: Any, instructor: A
 
 def test_the_answer_pages_have_a_fixed_number_of_queries(participant: Any, round_: Any) -> None:
     """The form, sending it (one write transaction, no session write for the thank-you message)
-    and the thank-you page."""
+    and the thank-you page. Sending: session, user, membership, invitation, items, instructors;
+    then the claim, the round's count, its counters' keys, every counter updated, its comment lists
+    read and rewritten, and the transaction's savepoint pair."""
     url, data = reverse("evaluation:answer", args=[round_.pk]), _form(round_)
     participant.client.get(url)
     with CaptureQueriesContext(connection) as form:
@@ -190,7 +219,7 @@ def test_the_answer_pages_have_a_fixed_number_of_queries(participant: Any, round
         assert "data-clear-draft" in participant.client.get(url).content.decode()
     writes = [q["sql"] for q in sent if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
     assert not any("django_session" in sql for sql in writes), writes
-    assert (len(form), len(sent), len(thanks)) == (7, 11, 4), [q["sql"][:80] for q in sent]
+    assert (len(form), len(sent), len(thanks)) == (7, 14, 4), [q["sql"][:100] for q in sent]
 
 
 def test_a_form_sent_back_keeps_every_kind_of_choice(participant: Any, round_: Any) -> None:
