@@ -1,6 +1,9 @@
 """Pre- and post-tests in the browser: a participant takes the post-test on a phone (answers
-survive a lost connection, a double submit records one attempt), and the coordinator reads the
-question bank and the 2025 cohort's results with the normalised gain.
+survive a lost connection, the submit button sits apart from Next, unanswered questions are
+named before submitting, a double submit records one attempt, the review labels "Jawaban Anda"
+and "Jawaban benar"), and the coordinator reads the question bank and the 2025 cohort's results
+with the normalised gain and the class averages, and is asked before opening the post-test while
+the pre-test is open.
 
 The demo has a 10-question bank; "Angkatan I 2026" has an open pre-test every enrolled
 participant has taken, "Angkatan 2025" closed pre- and post-tests (see lentera/demo/assessment.py).
@@ -11,12 +14,24 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.delivery_helpers import PHONE, demo_cohort, id_, phone_page, scroll_width
+from tests.browser.delivery_helpers import PHONE, demo_cohort, id_, id_plural, phone_page, scroll_width
 from tests.browser.helpers import assert_accessible, login, path_of, shot
 
 POST_TITLE = "Post-test Angkatan I 2026"
+
+
+@pytest.fixture
+def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any, monkeypatch: Any) -> Any:
+    from lentera.demo import seed
+
+    for later in ("seed_certificates", "seed_evaluation", "seed_follow_up", "seed_impact"):
+        monkeypatch.setattr(seed, later, lambda *args, **kwargs: None)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed.seed_demo()
+    return live_server
 
 
 def _open_post_test() -> Any:
@@ -86,11 +101,35 @@ def test_participant_takes_the_post_test_on_a_phone(browser: Browser, demo: Any)
         assert_accessible(phone)
         shot(phone, "tes-375.png")
 
-        # Submit (accepting the confirm), then a second submit (a double tap) changes nothing.
+        # The submit button is in its own section, well below "Berikutnya": a thumb on Next
+        # never lands on it.
+        phone.goto(f"{demo.url}/bank-soal/tes/{test.pk}/?no=1")
+        next_box = phone.get_by_role("link", name=id_("Next")).bounding_box()
+        submit = phone.locator("#submit-test button[type=submit]")
+        submit_box = submit.bounding_box()
+        assert next_box and submit_box
+        gap = submit_box["y"] - (next_box["y"] + next_box["height"])
+        assert gap >= 48, f"the submit button is {gap} px below Next"
+        expect(phone.locator("section.test-finish h2")).to_have_text(id_("Finished with every question?"))
+        shot(phone, "tes-kumpulkan-375.png")
+
+        # Submitting with 8 questions open names them first; "Tetap kumpulkan" submits.
         token = phone.locator("#submit-test input[name=csrfmiddlewaretoken]").get_attribute("value")
-        phone.once("dialog", lambda dialog: dialog.accept())
         with phone.expect_navigation():
-            phone.locator("#submit-test button[type=submit]").click()
+            submit.click()
+        assert path_of(phone) == f"/bank-soal/tes/{test.pk}/"
+        finish = phone.locator("#finish")
+        expect(finish.locator("h2")).to_have_text(
+            id_plural("%(n)s question is not answered yet", "%(n)s questions are not answered yet", 8)
+        )
+        expect(finish.get_by_role("link")).to_have_count(8)
+        assert Attempt.objects.get(test=test, user=peserta).submitted_at is None
+        width = scroll_width(phone)
+        assert width <= PHONE["width"], f"the finish panel scrolls sideways at 375 px: {width} px wide"
+        assert_accessible(phone)
+        shot(phone, "tes-belum-dijawab-375.png")
+        with phone.expect_navigation():
+            finish.get_by_role("button", name=id_("Submit anyway")).click()
         assert path_of(phone) == f"/bank-soal/tes/{test.pk}/hasil/"
         expect(phone.locator("main .display-6")).to_have_text(re.compile(r"^\d{1,3}%$"))
         again = phone.request.post(
@@ -99,9 +138,23 @@ def test_participant_takes_the_post_test_on_a_phone(browser: Browser, demo: Any)
             headers={"Referer": f"{demo.url}/bank-soal/tes/{test.pk}/"},
         )
         assert again.ok, again.status
+
+        # The review: what they chose and the correct answer, each labelled, with a word besides
+        # the colour and the icon. Question 1: the first option (the right one, "Sirkulasi").
+        first_item = phone.locator(".review-item").first
+        expect(first_item.locator(".review-yours dt")).to_have_text(id_("Your answer"))
+        expect(first_item.locator(".review-yours dd")).to_contain_text("A. Sirkulasi")
+        expect(first_item.locator(".review-verdict")).to_have_text(f"✓ {id_('correct')}")
+        expect(first_item.locator(".review-right dt")).to_have_text(id_("Correct answer"))
+        expect(first_item.locator(".review-right dd")).to_have_text("A. Sirkulasi")
+        third = phone.locator(".review-item").nth(2)  # not answered
+        expect(third.locator(".review-yours dd")).to_contain_text(id_("not answered"))
+        expect(third.locator(".review-verdict")).to_have_text(f"✗ {id_('not correct')}")
+        expect(third.locator(".review-right dd")).to_have_text("A. 000")
         width = scroll_width(phone)
         assert width <= PHONE["width"], f"the result page scrolls sideways at 375 px: {width} px wide"
         assert_accessible(phone)
+        shot(phone, "tes-hasil-375.png")
 
     attempts = Attempt.objects.filter(test=test, user=peserta)
     assert attempts.count() == 1
@@ -132,7 +185,48 @@ def test_coordinator_reads_the_bank_and_the_gain(page: Page, demo: Any) -> None:
     expect(gain).to_have_text(re.compile(r"^-?\d+,\d\d$"))
     band = page.locator(".stat-card", has_text=id_("Band")).locator(".stat-value")
     expect(band).to_have_text(re.compile(f"^({id_('low')}|{id_('medium')}|{id_('high')})$"))
+    # the class averages the gain uses, with their n: numbers, never an empty "pre %"
+    expect(page.locator("#pre-mean")).to_have_text(re.compile(r"^\d{1,3},\d%$"))
+    expect(page.locator("#post-mean")).to_have_text(re.compile(r"^\d{1,3},\d%$"))
+    from lentera.assessment.exam_selectors import cohort_results
+
+    n = cohort_results(cohort=cohort).gain.n
+    assert n > 0
+    expect(page.locator("#gain-basis")).to_contain_text(f"{n} peserta yang mengikuti pre-test dan post-test")
     people = page.locator("section[aria-labelledby='results-heading'] table").first.locator("tbody tr")
     expect(people).not_to_have_count(0)
     assert_accessible(page)
     shot(page, "hasil-tes.png")
+
+
+def test_coordinator_is_asked_before_opening_the_post_test_while_the_pre_test_is_open(page: Page, demo: Any) -> None:
+    from lentera.assessment import exam_services
+    from lentera.assessment.models import CohortTest, Question
+
+    cohort = demo_cohort()
+    pre = CohortTest.objects.get(cohort=cohort, kind="pre")
+    assert pre.is_open  # the demo keeps the running cohort's pre-test open for latecomers
+    post = exam_services.test_create(
+        actor=None,
+        cohort=cohort,
+        kind="post",
+        title=POST_TITLE,
+        questions=list(Question.objects.filter(library=cohort.library).order_by("pk")),
+    )
+    login(page, demo, "koordinator")
+    page.goto(f"{demo.url}/bank-soal/angkatan/{cohort.pk}/tes/")
+    card = page.locator("section[aria-labelledby='tests-heading'] .card", has_text=POST_TITLE)
+    with page.expect_navigation():
+        card.get_by_role("button", name=id_("Open for participants")).click()
+    warning = page.locator("#confirm-open")
+    expect(warning.get_by_role("heading", name=id_("The pre-test is still open"), exact=True)).to_be_visible()
+    expect(warning).to_contain_text(pre.title)
+    post.refresh_from_db()
+    assert not post.is_open  # nothing happens until the coordinator chooses
+    assert_accessible(page)
+    shot(page, "tes-peringatan-pretest.png")
+    with page.expect_navigation():
+        warning.get_by_role("button", name=id_("Close the pre-test and open the post-test")).click()
+    expect(page.locator("#confirm-open")).to_have_count(0)
+    pre.refresh_from_db(), post.refresh_from_db()
+    assert (pre.is_open, post.is_open) == (False, True)
