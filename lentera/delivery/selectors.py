@@ -15,8 +15,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from lentera.accounts.models import Role, User
-from lentera.curriculum.models import Material
+from lentera.accounts.models import Library, Role, User
+from lentera.curriculum.models import Material, SessionPlan
+from lentera.delivery import scheduler
 from lentera.delivery.models import (
     Attendance,
     CheckinFailure,
@@ -24,6 +25,7 @@ from lentera.delivery.models import (
     Enrolment,
     InstructorProfile,
     ScheduledSession,
+    SessionInstructor,
 )
 from lentera.lib.tenancy import scoped
 
@@ -358,3 +360,90 @@ def my_groups(*, access: LibraryAccess) -> list[Any]:
         .select_related("cohort")
         .prefetch_related(Prefetch("members", queryset=User.objects.only(*NAME_FIELDS).order_by("full_name")))
     )
+
+
+# Whole-programme scheduling -------------------------------------------------------------------
+
+
+def plans_to_schedule(*, cohort: Cohort) -> list[SessionPlan]:
+    """The programme's session plans not yet on the cohort's calendar, in module order, then plan order."""
+    return list(
+        SessionPlan.objects.filter(module__programme_id=cohort.programme_id)
+        .exclude(pk__in=cohort.sessions.values("plan_id"))
+        .select_related("module")
+        .order_by("module__order", "module__title", "order", "title")
+    )
+
+
+def registered_instructors(*, library: Library) -> list[User]:
+    """The people in the library's instructor register, by name (only what a choice list shows)."""
+    return list(
+        User.objects.filter(instructor_profiles__library=library).only(*NAME_FIELDS).order_by("full_name", "pk")
+    )
+
+
+def busy_sessions(*, library: Library, start: datetime, end: datetime) -> list[scheduler.Busy]:
+    """Every session of the library between ``start`` and ``end`` (any cohort), as the scheduler sees it."""
+    links = Prefetch("instructor_links", queryset=SessionInstructor.objects.only("session_id", "user_id"))
+    sessions = (
+        scoped(ScheduledSession, library)
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("plan", "cohort")
+        .only("starts_at", "ends_at", "room", "plan__title", "cohort__name")
+        .prefetch_related(links)
+        .order_by("starts_at")
+    )
+    tz = timezone.get_current_timezone()
+    return [
+        scheduler.Busy(
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            room=session.room,
+            instructors=frozenset(link.user_id for link in session.instructor_links.all()),
+            label=f"“{session.plan.title}” ({session.cohort.name}), "
+            + scheduler.when((session.starts_at, session.ends_at), tz),
+        )
+        for session in sessions
+    ]
+
+
+def participant_jp_history(*, access: LibraryAccess, now: datetime | None = None) -> list[Any]:
+    """The person's own sessions in the current library, year by year with JP against the target.
+
+    A session is listed when it has the person's attendance row, or when it has started and the
+    person is enrolled in its cohort (then "not recorded"). Two queries, whatever the years.
+    """
+    from django.utils.translation import gettext as _
+
+    from lentera.delivery.jp_history import HistoryLine, by_year
+
+    if not access.is_participant:
+        raise PermissionDenied
+    now = now or timezone.now()
+    library = access.current_library
+    own = scoped(Attendance, library).filter(user=access.user)
+    marks = {a.session_id: a for a in own.only("session", "status")}
+    cohorts = Enrolment.objects.filter(user=access.user, status=Enrolment.Status.ENROLLED).values("cohort_id")
+    sessions = (
+        scoped(ScheduledSession, library)
+        .filter(Q(pk__in=own.values("session_id")) | Q(cohort_id__in=cohorts, starts_at__lte=now))
+        .select_related("plan", "cohort__programme")
+        .only("starts_at", "ends_at", "jp", "plan__title", "cohort__name", "cohort__programme__title")
+    )
+    not_recorded = _("Not recorded")
+    lines = []
+    for session in sessions:
+        mark = marks.get(session.pk)
+        line = HistoryLine(
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            session=session.plan.title,
+            cohort=session.cohort.name,
+            programme=session.cohort.programme.title,
+            jp=session.jp,
+            status=mark.status if mark else "",
+            status_label=mark.get_status_display() if mark else not_recorded,
+            counts=mark is not None and mark.status in Attendance.COUNTS_FOR_JP,
+        )
+        lines.append((timezone.localtime(session.starts_at).year, line))
+    return by_year(lines, target=library.yearly_jp_target)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("angkatan/<int:pk>/peserta/tambah/", views.enrol, name="enrol"),
     path("pendaftaran/<int:pk>/mundur/", views.withdraw, name="withdraw"),
     path("angkatan/<int:pk>/jadwal/baru/", views.session_schedule, name="session_schedule"),
+    path("angkatan/<int:pk>/jadwal/program/", views.programme_schedule, name="programme_schedule"),
     path("sesi/<int:pk>/", views.session_detail, name="session_detail"),
     path("sesi/<int:pk>/ubah/", views.session_edit, name="session_edit"),
     path("sesi/<int:pk>/hadir/<int:user_pk>/", views.attendance_mark, name="attendance_mark"),
@@ -35,5 +36,7 @@ urlpatterns = [
     path("kalender/<str:token>.ics", views.ical_feed, name="ical_feed"),
     path("jp/", views.jp_ledger, name="jp_ledger"),
     path("jp/unduh/", views.jp_ledger_export, name="jp_ledger_export"),
+    path("jp-saya/", views.my_jp, name="my_jp"),
+    path("jp-saya/riwayat-jp.pdf", views.my_jp_pdf, name="my_jp_pdf"),
     re_path(r"^sesi/(?P<pk>[0-9]+)/daftar-hadir\.(?P<fmt>pdf|xlsx)$", views.attendance_sheet, name="attendance_sheet"),
 ]

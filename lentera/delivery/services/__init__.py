@@ -14,12 +14,19 @@ from lentera.delivery.services.roster import (
     roster_import_request_apply,
     roster_import_start,
 )
-from lentera.delivery.services.schedule import find_clashes, session_schedule
+from lentera.delivery.services.schedule import (
+    DraftSession,
+    find_clashes,
+    outside_cohort_dates,
+    programme_schedule,
+    session_schedule,
+)
 
 __all__ = [
     "COHORT_FIELDS",
     "CheckinRefused",
     "CheckinResult",
+    "DraftSession",
     "INSTRUCTOR_FIELDS",
     "attendance_mark",
     "calendar_feed_renew",
@@ -33,6 +40,8 @@ __all__ = [
     "groups_form",
     "instructor_register",
     "instructor_update",
+    "outside_cohort_dates",
+    "programme_schedule",
     "roster_import_apply",
     "roster_import_cancel",
     "roster_import_check",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -85,6 +86,12 @@ def _check_instructors(library: Library, instructors: list[User]) -> None:
         )
 
 
+def outside_cohort_dates(*, cohort: Cohort, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether a session starts before the cohort's first day or ends after its last (in local time)."""
+    first, last = timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
+    return first < cohort.starts_on or last > cohort.ends_on
+
+
 @transaction.atomic
 def session_schedule(
     *,
@@ -92,20 +99,37 @@ def session_schedule(
     cohort: Cohort,
     plan: SessionPlan,
     starts_at: datetime,
-    ends_at: datetime,
+    ends_at: datetime | None = None,
     room: str = "",
     instructors: Iterable[User] = (),
     session: ScheduledSession | None = None,
+    outside_dates_confirmed: bool = False,
 ) -> ScheduledSession:
-    """Put a session plan on the calendar (or move it). Refuses instructor and room clashes."""
+    """Put a session plan on the calendar (or move it). Refuses instructor and room clashes, and a
+    date outside the cohort's first and last day unless the coordinator confirmed it.
+
+    Without ``ends_at`` the session lasts the plan's minutes.
+    """
     instructors = list(instructors)
     library = cohort.library
+    if ends_at is None:
+        ends_at = starts_at + timedelta(minutes=plan.planned_minutes)
     if session is not None and session.cohort_id != cohort.pk:
         raise ValidationError(_("This session belongs to another cohort."))
     if plan.module.programme_id != cohort.programme_id:
         raise ValidationError({"plan": _("Choose a session of this cohort's programme.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("A session must end after it starts.")})
+    if not outside_dates_confirmed and outside_cohort_dates(cohort=cohort, starts_at=starts_at, ends_at=ends_at):
+        raise ValidationError(
+            {
+                "day": _(
+                    "This date is outside the cohort's dates (%(first)s – %(last)s). Choose another date, "
+                    "or tick the confirmation to schedule it anyway."
+                )
+                % {"first": date_format(cohort.starts_on, "j M Y"), "last": date_format(cohort.ends_on, "j M Y")}
+            }
+        )
     _check_instructors(library, instructors)
     clashes = find_clashes(
         library=library,
@@ -141,3 +165,44 @@ def session_schedule(
         changes=changes,
     )
     return session
+
+
+@dataclass(frozen=True)
+class DraftSession:
+    """One row of a whole-programme draft, as the coordinator left it."""
+
+    plan: SessionPlan
+    starts_at: datetime
+    room: str = ""
+    instructors: Sequence[User] = field(default_factory=tuple)
+
+
+@transaction.atomic
+def programme_schedule(*, actor: Any, cohort: Cohort, rows: Sequence[DraftSession]) -> list[ScheduledSession]:
+    """Save a whole draft at once through :func:`session_schedule`: every row or none.
+
+    Each session lasts its plan's minutes; the same rules hold as for one session (clashes with the
+    calendar and with the rows saved before it, the cohort's dates), and each row gets its audit entry.
+    A refused row names its number and title.
+    """
+    if not rows:
+        raise ValidationError(_("The draft has no sessions to save."))
+    saved: list[ScheduledSession] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            saved.append(
+                session_schedule(
+                    actor=actor,
+                    cohort=cohort,
+                    plan=row.plan,
+                    starts_at=row.starts_at,
+                    room=row.room,
+                    instructors=row.instructors,
+                )
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("Row %(number)d (“%(title)s”): %(problem)s")
+                % {"number": number, "title": row.plan.title, "problem": " ".join(error.messages)}
+            ) from error
+    return saved

@@ -15,6 +15,7 @@ from lentera.delivery.views.common import STAFF_ROLES
 from lentera.delivery.views.exports import attendance_sheet, jp_ledger_export
 from lentera.delivery.views.groups import cohort_groups
 from lentera.delivery.views.instructors import instructor_add, instructor_edit, instructor_list
+from lentera.delivery.views.jp_history import my_jp, my_jp_pdf
 from lentera.delivery.views.personal import jp_ledger, my_schedule
 from lentera.delivery.views.roster import (
     roster_import_cancel,
@@ -24,6 +25,7 @@ from lentera.delivery.views.roster import (
     roster_template,
 )
 from lentera.delivery.views.schedule import session_detail, session_edit, session_schedule
+from lentera.delivery.views.scheduler import programme_schedule
 
 __all__ = [
     "STAFF_ROLES",
@@ -47,7 +49,10 @@ __all__ = [
     "instructor_list",
     "jp_ledger",
     "jp_ledger_export",
+    "my_jp",
+    "my_jp_pdf",
     "my_schedule",
+    "programme_schedule",
     "roster_import_cancel",
     "roster_import_confirm",
     "roster_import_detail",

@@ -41,6 +41,7 @@ def session_schedule(request: AccessRequest, pk: int) -> HttpResponse:
                 ends_at=data["ends_at"],
                 room=data["room"],
                 instructors=data["instructors"],
+                outside_dates_confirmed=data["outside_dates_confirmed"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -76,6 +77,7 @@ def session_edit(request: AccessRequest, pk: int) -> HttpResponse:
                 ends_at=data["ends_at"],
                 room=data["room"],
                 instructors=data["instructors"],
+                outside_dates_confirmed=data["outside_dates_confirmed"],
                 session=session,
             )
         except ValidationError as error:

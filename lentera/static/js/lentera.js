@@ -86,3 +86,32 @@
     });
   });
 })();
+/* Session form: the end fills in from the chosen plan's minutes and the start (data-end-from-plan),
+   until the coordinator types an end of their own. The server applies the same default. */
+(function () {
+  "use strict";
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function fill(form) {
+    var end = form.querySelector("[data-end-from-plan]");
+    var plan = form.querySelector("select[name='plan']");
+    var start = form.querySelector("input[name='start']");
+    if (!end || !plan || !start || end.getAttribute("data-typed") === "1") { return; }
+    var option = plan.options[plan.selectedIndex];
+    var minutes = option ? parseInt(option.getAttribute("data-minutes"), 10) : NaN;
+    var parts = start.value.split(":");
+    if (isNaN(minutes) || parts.length < 2) { return; }
+    var total = (parseInt(parts[0], 10) * 60 + parseInt(parts[1], 10) + minutes) % (24 * 60);
+    end.value = pad(Math.floor(total / 60)) + ":" + pad(total % 60);
+  }
+  document.addEventListener("input", function (event) {
+    var target = event.target;
+    if (!target.form) { return; }
+    if (target.hasAttribute && target.hasAttribute("data-end-from-plan")) {
+      target.setAttribute("data-typed", target.value ? "1" : "0");
+    } else if (target.name === "plan" || target.name === "start") { fill(target.form); }
+  });
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.form && (target.name === "plan" || target.name === "start")) { fill(target.form); }
+  });
+})();
