@@ -129,7 +129,9 @@ def scroll_width(page: Page) -> int:
 _STREAM = re.compile(rb"<<((?:(?!>>).)*?)>>\s*stream\r?\n(.*?)endstream", re.S)
 _OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
 _FONT_REF = re.compile(rb"/(F[\w+]+) (\d+) 0 R")
-_OPERATOR = re.compile(rb"\(((?:\\.|[^\\)])*)\)\s*Tj|/(F[\w+]+) [\d.]+ Tf|\b(Td|TD|Tm|T\*|BT|ET)\b", re.S)
+_OPERATOR = re.compile(
+    rb"\(((?:\\.|[^\\)])*)\)\s*Tj|/(F[\w+]+) [\d.]+ Tf|(?<![\w*])(Td|TD|Tm|T\*|BT|ET)(?![\w*])", re.S
+)
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
