@@ -12,8 +12,9 @@ from django.utils import timezone
 from lentera.delivery.models import Cohort
 from lentera.evaluation import services
 from lentera.evaluation.answering import Cleaned
-from lentera.evaluation.models import Answer, Invitation, Survey
+from lentera.evaluation.models import Comments, Invitation, Survey
 from lentera.evaluation.selectors import survey_instructors, survey_items
+from lentera.evaluation.tallies import comment_digest, sort_entries
 
 USEFUL = [
     "Praktik langsung di SLiMS sangat membantu.",
@@ -93,9 +94,11 @@ def seed_evaluation(report: Any, library: Any, coordinator: Any) -> None:
                     report.add("feedback responses", _answer_round(survey, rng, share=0.9, skip=set()))
         # the coordinator has reviewed the 2025 comments: all shown but one
         if cohort.status == Cohort.Status.FINISHED:
-            comments = Answer.objects.filter(response__survey__cohort=cohort).exclude(text="")
-            comments.update(review=Answer.Review.SHOWN)
-            first = comments.order_by("id").first()
-            if first is not None:
-                services.answer_review(actor=coordinator, answer=first, show=False)
+            lists = list(Comments.objects.filter(survey__cohort=cohort).exclude(entries=[]).order_by("pk"))
+            for comments in lists:
+                comments.entries = sort_entries([text, Comments.Review.SHOWN] for text, _review in comments.entries)
+            Comments.objects.bulk_update(lists, ["entries"])
+            if lists:
+                first = lists[0].entries[0][0]
+                services.comment_review(actor=coordinator, comments=lists[0], digest=comment_digest(first), show=False)
         services.surveys_ensure(cohort=cohort, now=now)  # today's open rounds invite who attended

@@ -89,7 +89,7 @@ def reset_scale() -> int:
     from lentera.certificates.models import Certificate
     from lentera.curriculum.models import Competency, Programme
     from lentera.delivery.models import Attendance, Cohort
-    from lentera.evaluation.models import Answer, FeedbackForm, Invitation, Response, Survey
+    from lentera.evaluation.models import Answer, Comments, FeedbackForm, Invitation, Response, Survey, Tally
 
     libraries = list(scale_libraries().values_list("pk", flat=True))
     if not libraries:
@@ -102,6 +102,8 @@ def reset_scale() -> int:
     for queryset in (
         Answer.objects.filter(response__survey__in=surveys),
         Response.objects.filter(survey__in=surveys),
+        Tally.objects.filter(survey__in=surveys),
+        Comments.objects.filter(survey__in=surveys),
         Invitation.objects.filter(survey__in=surveys),
         TestAnswer.objects.filter(attempt__library_id__in=libraries),
         Attempt.objects.filter(library_id__in=libraries),
@@ -170,7 +172,10 @@ def seed_scale(
         build_completion(writer, cohorts, rng)
         say(f"  tests and certificates ({time.perf_counter() - load_started:.1f} s)")
         build_feedback(writer, cohorts, now, plan.session_response_share, rng)
-        say(f"  feedback: {writer.counts['feedback_answers']} answers ({time.perf_counter() - load_started:.1f} s)")
+        say(
+            f"  feedback: {writer.answers_counted} answers counted in {writer.counts['feedback_tallies']} counters"
+            f" ({time.perf_counter() - load_started:.1f} s)"
+        )
         writer.finish()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -26,6 +26,7 @@ class Writer:
     def __init__(self) -> None:
         self.vendor = connection.vendor
         self.counts: Counter[str] = Counter()
+        self.answers_counted = 0  # feedback answers added into the aggregates (they are not rows)
         self.explicit_ids: set[type[models.Model]] = set()
         self._dt_cache: dict[datetime, Any] = {}
 

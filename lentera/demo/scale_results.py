@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -23,8 +23,9 @@ from lentera.demo.scale_db import Writer
 from lentera.demo.scale_delivery import COMPLETE, LOW_POST, CohortRow, at, token
 from lentera.demo.scale_plan import COHORT_RESPONSE_SHARE, EMAIL_DOMAIN, RUNNING_RESPONSE_SHARE
 from lentera.evaluation.followup import FOLLOW_UP_WINDOW_DAYS
-from lentera.evaluation.models import Answer, CohortFeedback, FormItem, Invitation, Response, Survey
+from lentera.evaluation.models import CohortFeedback, Comments, FormItem, Invitation, Survey, Tally
 from lentera.evaluation.services import token_hash
+from lentera.evaluation.tallies import sort_entries, values_of
 
 COHORT_ROUND, FOLLOW_UP_ROUND = -1, -2  # in place of a session's index
 FOLLOW_UP_DAYS = 75  # FeedbackSettings.follow_up_days by default
@@ -239,7 +240,8 @@ def build_completion(writer: Writer, cohorts: list[CohortRow], rng: random.Rando
 
 
 class Answers:
-    """Answer rows for one response, the way ``response_submit`` stores them."""
+    """One response's answers (item, instructor, rating, n/a, choices as JSON, text, review), which
+    ``build_feedback`` adds to its round's aggregates the way ``response_submit`` does."""
 
     LIKERT, SINGLE, LONG, SHORT = range(4)
 
@@ -288,7 +290,7 @@ class Answers:
         self, response: Any, items: list[FormItem], *, skill: float, instructor: int | None, reviewed: bool
     ) -> Iterator[tuple[Any, ...]]:
         rng = self.rng
-        shown, pending = Answer.Review.SHOWN.value, Answer.Review.PENDING.value
+        shown, pending = Comments.Review.SHOWN.value, Comments.Review.PENDING.value
         for item_id, kind, allows_na, weak, about_instructor, options, pool in self._spec(items):
             rating, na, choices, text = None, False, "[]", ""
             if kind == self.LIKERT:
@@ -369,13 +371,18 @@ def build_feedback(writer: Writer, cohorts: list[CohortRow], now: datetime, shar
     invitations: list[tuple[Any, ...]] = []
     responses: list[tuple[Any, ...]] = []
     jobs: list[tuple[Any, list[FormItem], float, int | None, bool]] = []  # what each response answers
+    rounds: dict[int, list[tuple[str, list[FormItem], int | None]]] = {}  # who answers what, per round
     participant = Invitation.Role.PARTICIPANT.value
     for survey, (cohort, index) in zip(surveys, specs, strict=True):
         lib = cohort.lib
         bench = lib.participant_ids[0]
         still_open = survey.closes_at > now
         if index == FOLLOW_UP_ROUND:
-            _follow_up(writer, survey, cohort, rng, invitations, responses, jobs)
+            rounds[survey.pk] = [
+                (participant, lib.items["follow_up"], None),
+                (Invitation.Role.SUPERVISOR.value, lib.items["supervisor"], None),
+            ]
+            _follow_up(survey, cohort, rng, invitations, responses, jobs)
             continue
         if index == COHORT_ROUND:
             invited = cohort.enrolled
@@ -387,39 +394,77 @@ def build_feedback(writer: Writer, cohorts: list[CohortRow], now: datetime, shar
             answer_share = RUNNING_RESPONSE_SHARE if cohort.running else share
             items = lib.items["session+instructor"]
             instructor = cohort.sessions[index].instructor_id
-        window = (min(survey.closes_at, now) - survey.opens_at).total_seconds()
+        rounds[survey.pk] = [(participant, items, instructor)]
         for user_id in invited:
             # the benchmark participant still has the running cohort's open rounds to answer
             answers = rng.random() < answer_share and not (still_open and user_id == bench)
             invitations.append((survey.pk, user_id, participant, None, "", "", answers, False))
             if not answers:
                 continue
-            response = writer.uid(uuid.UUID(int=rng.getrandbits(128), version=4))
-            moment = survey.opens_at + timedelta(seconds=rng.uniform(0.02, 0.9) * window)
-            day = writer.day(timezone.localtime(moment).date())
-            responses.append((response, survey.pk, participant, day, None))
-            jobs.append((response, items, rng.uniform(3.6, 4.5), instructor, not cohort.running))
+            # a random key and a moment were drawn here when responses were rows; still drawn, so the
+            # rest of the data set stays the same, but nothing of them is stored
+            rng.getrandbits(128)
+            rng.uniform(0.02, 0.9)
+            responses.append((survey.pk, participant))
+            jobs.append((survey.pk, items, rng.uniform(3.6, 4.5), instructor, not cohort.running))
+    # each response added to its round's counters and comment lists, as response_submit does
     answer_maker = Answers(rng)
+    counts: dict[tuple[int, str, int, int | None, str], int] = defaultdict(int)
+    texts: dict[tuple[int, str, int, int | None], list[list[str]]] = defaultdict(list)
+    for (survey_id, role), (_survey, items, skill, instructor, reviewed) in zip(responses, jobs, strict=True):
+        for _r, item_id, about, rating, na, choices, text, review in answer_maker.rows(
+            survey_id, items, skill=skill, instructor=instructor, reviewed=reviewed
+        ):
+            if text:
+                texts[(survey_id, role, item_id, about)].append([text, review])
+                continue
+            for value in [Tally.NOT_APPLICABLE] if na else [str(rating)] if rating else json.loads(choices):
+                counts[(survey_id, role, item_id, about, value)] += 1
+    # the plan's "feedback answers" are answers given, now counted into the aggregates, not rows
+    writer.answers_counted = sum(counts.values()) + sum(len(v) for v in texts.values())
+    answered = Counter(responses)
+    for survey in surveys:
+        survey.participant_responses = answered[(survey.pk, participant)]
+        survey.supervisor_responses = answered[(survey.pk, Invitation.Role.SUPERVISOR.value)]
+    Survey.objects.bulk_update(surveys, ["participant_responses", "supervisor_responses"], batch_size=1000)
 
-    def answer_rows() -> Iterator[tuple[Any, ...]]:
-        for response, items, skill, instructor, reviewed in jobs:
-            yield from answer_maker.rows(response, items, skill=skill, instructor=instructor, reviewed=reviewed)
+    def tally_rows() -> Iterator[tuple[Any, ...]]:  # every round's counters, in the order of its form
+        for survey_id, answering in rounds.items():
+            for role, items, instructor in answering:
+                for item in items:
+                    about = instructor if item.dimension == "instructor" else None
+                    for value in values_of(item):
+                        yield (
+                            survey_id,
+                            role,
+                            item.pk,
+                            about,
+                            value,
+                            counts.get((survey_id, role, item.pk, about, value), 0),
+                        )
 
-    # parents first: SQLite looks for the children of a new parent row when foreign keys are deferred
-    columns = ["response_id", "item_id", "instructor_id", "rating", "not_applicable", "choices", "text", "review"]
-    with writer.without_indexes(Answer, Invitation, Response):
+    def comment_rows() -> Iterator[tuple[Any, ...]]:
+        for survey_id, answering in rounds.items():
+            for role, items, instructor in answering:
+                for item in items:
+                    if item.is_text:
+                        about = instructor if item.dimension == "instructor" else None
+                        entries = sort_entries(texts.get((survey_id, role, item.pk, about), []))
+                        yield (survey_id, role, item.pk, about, json.dumps(entries))
+
+    with writer.without_indexes(Invitation, Tally, Comments):
         writer.insert(
             "invitations",
             Invitation,
             ["survey_id", "user_id", "role", "about_id", "email", "token_hash", "answered", "reminded"],
             invitations,
         )
-        writer.insert("responses", Response, ["id", "survey_id", "role", "submitted_on", "respondent_id"], responses)
-        writer.insert("feedback_answers", Answer, columns, answer_rows())
+        columns = ["survey_id", "role", "item_id", "instructor_id"]
+        writer.insert("feedback_tallies", Tally, [*columns, "value", "count"], tally_rows())
+        writer.insert("feedback_comment_lists", Comments, [*columns, "entries"], comment_rows())
 
 
 def _follow_up(
-    writer: Writer,
     survey: Survey,
     cohort: CohortRow,
     rng: random.Random,
@@ -429,14 +474,13 @@ def _follow_up(
 ) -> None:
     """The follow-up round as ``follow_up_open`` and ``supervisor_invite`` leave it, answered and closed."""
     lib = cohort.lib
-    window = (survey.closes_at - survey.opens_at).total_seconds()
     participant, supervisor = Invitation.Role.PARTICIPANT.value, Invitation.Role.SUPERVISOR.value
 
     def respond(role: str, items: list[FormItem], skill: float, start: float) -> None:
-        response = writer.uid(uuid.UUID(int=rng.getrandbits(128), version=4))
-        moment = survey.opens_at + timedelta(seconds=rng.uniform(start, 0.9) * window)
-        responses.append((response, survey.pk, role, writer.day(timezone.localtime(moment).date()), None))
-        jobs.append((response, items, skill, None, True))
+        rng.getrandbits(128)  # the key and moment of a response row once: drawn, not stored (see above)
+        rng.uniform(start, 0.9)
+        responses.append((survey.pk, role))
+        jobs.append((survey.pk, items, skill, None, True))
 
     for user_id in cohort.enrolled:
         answered = rng.random() < COHORT_RESPONSE_SHARE

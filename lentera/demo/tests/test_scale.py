@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, F, Max
+from django.db.models import F, Max, Sum
 
 from lentera.accounts.models import Library, Membership, Role, User
 from lentera.assessment.models import Answer as ExamAnswer
@@ -17,7 +17,7 @@ from lentera.assessment.models import Attempt
 from lentera.certificates.models import Certificate, NumberCounter
 from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession
 from lentera.demo.scale_plan import SLUG_PREFIX, TARGETS, plan_for
-from lentera.evaluation.models import Answer, Invitation, Response, Survey
+from lentera.evaluation.models import Answer, Comments, Invitation, Response, Survey, Tally
 
 FACTOR = 0.002
 NOW = "2026-03-11T10:20:00+07:00"  # a Wednesday morning: the running cohort has a session in progress
@@ -37,10 +37,18 @@ def scale_counts() -> dict[str, int]:
         "participants": Membership.objects.filter(library__in=libraries, role=Role.PARTICIPANT).count(),
         "cohorts": Cohort.objects.filter(library__in=libraries).count(),
         "attendance": Attendance.objects.filter(library__in=libraries).count(),
-        "feedback_answers": Answer.objects.filter(response__survey__library__in=libraries).count(),
+        "feedback_answers": feedback_answers(libraries),
         "test_answers": ExamAnswer.objects.filter(attempt__library__in=libraries).count(),
         "certificates": Certificate.objects.filter(library__in=libraries).count(),
     }
+
+
+def feedback_answers(libraries: Any) -> int:
+    """Answers given: counted into the rounds' counters (a multiple choice's "answered" aside) and comment lists."""
+    tallies = Tally.objects.filter(survey__library__in=libraries).exclude(value=Tally.ANSWERED)
+    counted = tallies.aggregate(n=Sum("count"))["n"] or 0
+    lists = Comments.objects.filter(survey__library__in=libraries).values_list("entries", flat=True)
+    return counted + sum(len(entries) for entries in lists)
 
 
 def checksum() -> str:
@@ -55,10 +63,11 @@ def checksum() -> str:
             Certificate.objects.filter(library__in=libraries).values_list("number", "participant_name", "jp", "token")
         ),
         sorted(
-            Answer.objects.filter(response__survey__library__in=libraries).values_list(
-                "response_id", "item__text", "rating", "text"
+            Tally.objects.filter(survey__library__in=libraries).values_list(
+                "survey__opens_at", "item__text", "instructor__username", "value", "count"
             )
         ),
+        sorted(Comments.objects.filter(survey__library__in=libraries).values_list("survey__opens_at", "entries")),
         sorted(Attempt.objects.filter(library__in=libraries).values_list("user__username", "test__kind", "score")),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -86,9 +95,11 @@ def test_seed_scale_tiny(settings: Any) -> None:
     expected = plan_for(FACTOR).estimate()
     for name in ("libraries", "participants", "cohorts", "attendance", "test_answers"):
         assert counts[name] == expected[name] == summary["tables"][name], name
+    assert counts["certificates"] == summary["tables"]["certificates"] > 0
     for name in ("feedback_answers", "certificates"):
-        assert counts[name] == summary["tables"][name] > 0
         assert abs(counts[name] - expected[name]) <= 0.5 * expected[name], name
+    scale_tallies = Tally.objects.filter(survey__library__slug__startswith=SLUG_PREFIX)
+    assert summary["tables"]["feedback_tallies"] == scale_tallies.count()
     assert summary["rows"] == sum(summary["tables"].values())
 
     # tenancy: every row's library is its parents'
@@ -102,7 +113,8 @@ def test_seed_scale_tiny(settings: Any) -> None:
     assert not Survey.objects.exclude(library=F("cohort__library")).exists()
     assert not Attempt.objects.exclude(library=F("test__library")).exists()
     assert not ExamAnswer.objects.exclude(question__library=F("attempt__library")).exists()
-    assert not Answer.objects.exclude(item__form__library=F("response__survey__library")).exists()
+    assert not Tally.objects.exclude(item__form__library=F("survey__library")).exists()
+    assert not Comments.objects.exclude(item__form__library=F("survey__library")).exists()
     assert not Certificate.objects.exclude(library=F("cohort__library")).exists()
 
     # certificates: numbers unique per library, counters at the last number, snapshots filled
@@ -124,17 +136,20 @@ def test_seed_scale_tiny(settings: Any) -> None:
         completed = {row.user.pk for row in cohort_completion(cohort=cohort) if row.status == "completed"}
         assert completed == set(scale.filter(cohort=cohort).values_list("user_id", flat=True))
 
-    # anonymous feedback: no respondent; one response per answered invitation
+    # anonymous feedback: aggregates only; one response counted per answered invitation
     surveys = Survey.objects.filter(library__slug__startswith=SLUG_PREFIX)
-    assert not Response.objects.filter(survey__in=surveys, respondent__isnull=False).exists()
-    for survey in surveys.annotate(n=Count("responses")):
-        assert survey.n == Invitation.objects.filter(survey=survey, answered=True).count()
+    assert not Response.objects.filter(survey__in=surveys).exists() and not Answer.objects.exists()
+    for survey in surveys:
+        assert survey.responses_count == Invitation.objects.filter(survey=survey, answered=True).count()
         assert survey.closes_at > survey.opens_at
+        rated = Tally.objects.filter(survey=survey, value__in=["1", "2", "3", "4", "5", "na"], item__kind="likert")
+        per_item = rated.values("item_id", "instructor_id", "role").annotate(n=Sum("count"))
+        assert all(row["n"] <= survey.responses_count for row in per_item)
     follow_up = surveys.get(kind=Survey.Kind.FOLLOW_UP)  # the finished cohort's L3 round, closed
     supervisors = Invitation.objects.filter(survey=follow_up, role=Invitation.Role.SUPERVISOR)
     assert supervisors.exists() and not supervisors.filter(user__isnull=False).exists()
     assert not supervisors.filter(about__isnull=True).exists() and not supervisors.filter(token_hash="").exists()
-    assert Response.objects.filter(survey=follow_up, role=Invitation.Role.SUPERVISOR).exists()
+    assert follow_up.supervisor_responses > 0
     for user in User.objects.filter(memberships__library__slug__startswith=SLUG_PREFIX):
         user.full_clean()
 
