@@ -271,3 +271,30 @@ class TestQueryCounts:
         with django_assert_num_queries(8):
             large = coordinator.client.post(url(cohort), data)
         assert len(large.context["pairs"]) == len(small.context["pairs"]) + 10
+
+
+class TestOneSessionForm:
+    def post(self, coordinator: Any, cohort: Cohort, **extra: Any) -> Any:
+        data = {"plan": plan(cohort, "SLiMS").pk, "day": "2026-03-02", "start": "08:00", "end": "", "room": ""}
+        return coordinator.client.post(reverse("delivery:session_schedule", args=[cohort.pk]), data | extra)
+
+    def test_without_an_end_the_plan_minutes_are_used(self, coordinator: Any, cohort: Cohort) -> None:
+        assert self.post(coordinator, cohort).status_code == 302
+        assert ScheduledSession.objects.get().ends_at == at(2, 9, 30)
+
+    def test_the_plan_choices_carry_their_minutes_for_the_page(self, coordinator: Any, cohort: Cohort) -> None:
+        html = coordinator.client.get(reverse("delivery:session_schedule", args=[cohort.pk])).content.decode()
+        assert f'value="{plan(cohort, "SLiMS").pk}" data-minutes="90"' in html
+        assert "data-end-from-plan" in html
+
+    def test_a_date_outside_the_cohort_is_refused_on_the_date_field(self, coordinator: Any, cohort: Cohort) -> None:
+        response = self.post(coordinator, cohort, day="2026-03-09")
+        assert response.status_code == 200
+        [error] = response.context["form"].errors["day"]
+        assert "2 Mar 2026 – 6 Mar 2026" in error
+        assert not ScheduledSession.objects.exists()
+
+    def test_a_date_outside_the_cohort_is_saved_when_confirmed(self, coordinator: Any, cohort: Cohort) -> None:
+        response = self.post(coordinator, cohort, day="2026-03-09", outside_dates_confirmed="on")
+        assert response.status_code == 302
+        assert ScheduledSession.objects.get().starts_at == at(9, 8)
