@@ -9,7 +9,9 @@ a full answer, the answers one response stores) and the participants (user id, s
 
 ``python -m tests.reliability.feedback_world count SURVEY_ID[,...]`` prints JSON: per round, per
 invited user, whether the invitation is marked answered and how many responses the user has in
-that round, plus the answer count of every response.
+that round, plus the answer count of every response; and per round its anonymous aggregates (what
+every round, named or not, is reported from): its count of responses, each rating field's total of
+counts, and its number of comments.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ def seed(people: int) -> dict:
 
 
 def count(surveys: list[int]) -> dict:
-    from django.db.models import Count
+    from django.db.models import Count, Sum
 
-    from lentera.evaluation.models import Answer, Invitation, Response
+    from lentera.evaluation.models import Answer, Comments, Invitation, Response, Survey, Tally
 
     invitations = [
         {"survey": survey, "user": user, "answered": answered}
@@ -59,7 +61,21 @@ def count(surveys: list[int]) -> dict:
         .values_list("response_id", "n")
     )
     responses = list(Response.objects.filter(survey_id__in=surveys).values_list("pk", "survey_id"))
+    aggregates = {}
+    for survey in Survey.objects.filter(pk__in=surveys):
+        totals = (
+            Tally.objects.filter(survey=survey, value__in=["1", "2", "3", "4", "5", "na"])
+            .values("item_id", "instructor_id")
+            .annotate(n=Sum("count"))
+        )
+        comments = Comments.objects.filter(survey=survey).values_list("entries", flat=True)
+        aggregates[str(survey.pk)] = {
+            "responses": survey.participant_responses,
+            "rating_totals": sorted(row["n"] for row in totals if row["n"]),
+            "comments": sum(len(entries) for entries in comments),
+        }
     return {
+        "aggregates": aggregates,
         "invitations": invitations,
         "responses_per_person": per_person,
         "answers_per_response": [[survey, answers.get(pk, 0)] for pk, survey in responses],

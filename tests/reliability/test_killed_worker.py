@@ -5,8 +5,11 @@ scratch PostgreSQL database when DATABASE_URL is set). Participants double-tap "
 session feedback forms from a thread pool; meanwhile one worker is killed with ``kill -9`` and
 gunicorn starts another. Afterwards, counted in the database per invitation: every submission the
 phone saw acknowledged is stored exactly once, nothing is stored twice, and an invitation is marked
-answered exactly when its one response (with all its answers) exists. A phone that saw its
-connection fail sends once more; that retry must not add a second response.
+answered exactly when its one response (with all its answers) exists, and each round's anonymous
+aggregates (the counters and comment lists every report reads) hold each answered invitation once:
+its count of responses, every rating field's total and its number of comments all equal the
+invitations answered. A phone that saw its connection fail sends once more; that retry must not
+add a second response.
 """
 
 from __future__ import annotations
@@ -258,6 +261,13 @@ def test_killed_worker_loses_and_duplicates_nothing(scratch_env: dict[str, str],
     assert stored == answered, {"answered, no response": answered - stored, "response, not answered": stored - answered}
     wrong = [(survey, n) for survey, n in counts["answers_per_response"] if n != expected_answers[survey]]
     assert not wrong, f"responses with a wrong number of answers: {wrong}"
+    # the aggregates count each answered invitation exactly once, every field of it
+    for round_ in rounds:
+        n = sum(1 for survey, _user in answered if survey == round_["survey"])
+        aggregate = counts["aggregates"][str(round_["survey"])]
+        assert aggregate["responses"] == aggregate["comments"] == n, (round_["survey"], aggregate, n)
+        expected_totals = [n] * len(round_["ratings"]) if n else []
+        assert aggregate["rating_totals"] == expected_totals, (round_["survey"], aggregate)
     # every acknowledged submission is stored
     assert acknowledged <= stored, f"acknowledged but lost: {sorted(acknowledged - stored)}"
     # the burst went on after the kill: the other worker and the new one kept serving
