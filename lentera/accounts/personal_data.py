@@ -40,10 +40,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lentera.accounts.audit import action_label, audit_record
+from lentera.accounts.data_summary import summary_html
 from lentera.accounts.models import AuditEntry, Library, Membership, User
 from lentera.accounts.services import login_lockout_clear
 
 EXPORT_FORMAT = 1
+SUMMARY_NAME = "ringkasan.html"  # data.json in words, for reading (the ZIP's readers are Indonesian)
 _RESERVED = frozenset({"format", "exported_at", "about"})
 
 
@@ -140,7 +142,8 @@ def safe_name(name: str) -> str:
 
 
 def personal_data_export(*, actor: Any, user: User, library: Library | None = None) -> bytes:
-    """Everything Lentera holds about ``user``, as one ZIP: ``data.json`` and the files they uploaded.
+    """Everything Lentera holds about ``user``, as one ZIP: ``data.json``, the same as a page to read
+    (``ringkasan.html``), and the files they uploaded.
 
     The number of queries is the same whatever the number of rows. Audited.
     """
@@ -163,6 +166,7 @@ def personal_data_export(*, actor: Any, user: User, library: Library | None = No
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
+        archive.writestr(SUMMARY_NAME, summary_html(data, name=user.full_name or user.username))
         missing = []
         for path, stored in files:
             try:

@@ -204,6 +204,27 @@ class TestExport:
         assert any(n.startswith("files/photo/") for n in names)
         assert AuditEntry.objects.filter(action="user.export", object_id=str(world.person.pk)).count() == 1
 
+    def test_a_readable_summary_sits_beside_the_data(self, coordinator: Any, library_a: Any) -> None:
+        world = build_world(library_a, coordinator.user)
+        User.objects.filter(pk=world.person.pk).update(
+            full_name='<script>alert("x")</script><img src=x onerror=alert(1)>'
+        )
+        Attendance.objects.filter(user=world.person).update(note="<b>datang</b> & <a href='//evil'>pulang</a>")
+        archive = zipfile.ZipFile(io.BytesIO(personal_data_export(actor=world.person, user=world.person)))
+        assert {"data.json", "ringkasan.html"} <= set(archive.namelist())
+        html = archive.read("ringkasan.html").decode()
+        # typed text is inert: escaped, never markup
+        assert "<script>" not in html and "<img" not in html and "<a " not in html and "<b>datang" not in html
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "&lt;b&gt;datang&lt;/b&gt; &amp; &lt;a href=&#x27;//evil&#x27;&gt;pulang&lt;/a&gt;" in html
+        assert "default-src 'none'" in html  # and the page may load nothing
+        # in Indonesian words, with the same figures as data.json
+        assert '<html lang="id">' in html
+        for words in ("Profil", "Peran di perpustakaan", "Kehadiran", "Sertifikat", "Unit kerja", "Hadir", "Peserta"):
+            assert words in html, words
+        assert NIP in html and EMAIL in html and UNIT in html and world.certificate.number in html
+        assert "Agustus 2025" in html  # days read as days (the cohort of 4-8 August 2025)
+
     def test_the_query_count_does_not_grow_with_the_rows(
         self, coordinator: Any, library_a: Any, django_assert_num_queries: Any
     ) -> None:
