@@ -143,3 +143,33 @@ def test_the_programme_draft_fits_a_375_px_phone(browser: Browser, library: Any)
         assert width <= PHONE["width"], f"the draft scrolls sideways at 375 px: {width} px wide"
         assert_accessible(phone)
         shot(phone, "jadwal-program-draf-375.png")
+
+
+def test_one_session_form_fills_the_end_from_the_plan_and_asks_before_a_date_outside(
+    page: Page, library: Any
+) -> None:
+    from lentera.delivery.models import ScheduledSession
+
+    cohort, server = library.cohort, library.server
+    login(page, server, "koordinator", TEST_PASSWORD)
+    page.goto(f"{server.url}/angkatan/{cohort.pk}/jadwal/baru/")
+    page.locator("#id_plan").select_option(label="2.1 Menyapa Pemustaka")
+    page.locator("#id_day").fill("2026-03-09")  # the Monday after the cohort
+    page.locator("#id_start").fill("13:00")
+    expect(page.locator("#id_end")).to_have_value("14:30")  # 90 minutes of the plan
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator("#id_day_error")).to_contain_text("di luar tanggal angkatan (2 Mar 2026 – 6 Mar 2026)")
+    assert not ScheduledSession.objects.filter(cohort=cohort).exists()
+    assert_accessible(page)
+    shot(page, "jadwal-sesi-di-luar-tanggal.png")
+
+    page.get_by_label(id_("Schedule it even if the date is outside the cohort's dates")).check()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert path_of(page) == f"/angkatan/{cohort.pk}/"
+    session = ScheduledSession.objects.get(cohort=cohort)
+    assert (session.starts_at, session.ends_at) == (
+        datetime(2026, 3, 9, 13, 0, tzinfo=WIB),
+        datetime(2026, 3, 9, 14, 30, tzinfo=WIB),
+    )
