@@ -228,5 +228,6 @@ def test_coordinator_is_asked_before_opening_the_post_test_while_the_pre_test_is
     with page.expect_navigation():
         warning.get_by_role("button", name=id_("Close the pre-test and open the post-test")).click()
     expect(page.locator("#confirm-open")).to_have_count(0)
-    pre.refresh_from_db(), post.refresh_from_db()
+    pre.refresh_from_db()
+    post.refresh_from_db()
     assert (pre.is_open, post.is_open) == (False, True)

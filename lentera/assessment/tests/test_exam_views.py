@@ -203,14 +203,16 @@ def test_opening_the_post_test_while_the_pre_test_is_open_asks_first(coordinator
     assert "Pre-test masih dibuka" in warning and "“Pre-test A” masih dibuka" in warning
 
     coordinator.client.post(url, {"action": "toggle", "test": post.pk, "confirm": "close_pre"})
-    pre.refresh_from_db(), post.refresh_from_db()
+    pre.refresh_from_db()
+    post.refresh_from_db()
     assert (pre.is_open, post.is_open) == (False, True)
 
     # open both on purpose
     exams.test_set_open(actor=None, test=post, is_open=False)
     exams.test_set_open(actor=None, test=pre, is_open=True)
     coordinator.client.post(url, {"action": "toggle", "test": post.pk, "confirm": "both"})
-    pre.refresh_from_db(), post.refresh_from_db()
+    pre.refresh_from_db()
+    post.refresh_from_db()
     assert (pre.is_open, post.is_open) == (True, True)
     # with the pre-test closed there is nothing to ask
     page = coordinator.client.get(f"{url}?confirm={post.pk}").content.decode()
