@@ -4,6 +4,7 @@ and on a 375 px phone, checked with axe. Fixed dates (March 2026): the test does
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -91,7 +92,7 @@ def test_coordinator_schedules_a_whole_programme_moving_one_session_off_a_clash(
     expect(page.locator(".clash-blocking")).to_have_count(1)
     expect(rows.nth(1).locator(".clash-blocking")).to_contain_text("Sari Wulandari, S.IP. sudah mengajar")
     expect(rows.nth(1).locator(".clash-blocking")).to_contain_text("“Literasi Informasi” (Kelas Sekolah)")
-    expect(rows.nth(1)).to_have_class(__import__("re").compile(r"border-danger"))
+    expect(rows.nth(1)).to_have_class(re.compile(r"border-danger"))
     assert_accessible(page)
     shot(page, "jadwal-program-draf.png")
 
@@ -145,9 +146,7 @@ def test_the_programme_draft_fits_a_375_px_phone(browser: Browser, library: Any)
         shot(phone, "jadwal-program-draf-375.png")
 
 
-def test_one_session_form_fills_the_end_from_the_plan_and_asks_before_a_date_outside(
-    page: Page, library: Any
-) -> None:
+def test_one_session_form_fills_the_end_from_the_plan_and_asks_before_a_date_outside(page: Page, library: Any) -> None:
     from lentera.delivery.models import ScheduledSession
 
     cohort, server = library.cohort, library.server

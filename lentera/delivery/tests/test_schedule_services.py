@@ -3,6 +3,7 @@ minutes, and a whole programme saved at once (every row or none)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
+def _english() -> Iterator[None]:
     with translation.override("en"):
         yield
 

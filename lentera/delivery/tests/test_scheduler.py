@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +20,7 @@ COHORT = (date(2026, 3, 2), date(2026, 3, 13))
 
 
 @pytest.fixture(autouse=True)
-def _english():  # type: ignore[no-untyped-def]
+def _english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
@@ -27,15 +29,15 @@ def plans(*minutes: int, instructors: tuple[int, ...] = ()) -> list[Plan]:
     return [Plan(key=n, title=f"Sesi {n}", minutes=m, instructors=instructors) for n, m in enumerate(minutes, 1)]
 
 
-def slots(**kwargs: object) -> Slots:
-    values: dict[str, object] = {
+def slots(**kwargs: Any) -> Slots:
+    values: dict[str, Any] = {
         "weekdays": WEEK,
         "starts": (time(8), time(13)),
         "rooms": ("Aula",),
         "first_day": MON,
     }
     values.update(kwargs)
-    return Slots(**values)  # type: ignore[arg-type]
+    return Slots(**values)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -93,7 +95,7 @@ class TestLayOut:
 
 
 class TestCheck:
-    def check(self, items: list[Item], busy: list[Busy] = (), **kwargs: object) -> list[scheduler.Checked]:  # type: ignore[assignment]
+    def check(self, items: list[Item], busy: Sequence[Busy] = (), **kwargs: Any) -> list[scheduler.Checked]:
         return scheduler.check(
             items, busy=list(busy), slots=slots(**kwargs), cohort_days=COHORT, names={7: "Bu Sari"}, tz=WIB
         )

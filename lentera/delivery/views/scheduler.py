@@ -62,7 +62,7 @@ def programme_schedule(request: AccessRequest, pk: int) -> HttpResponse:
     cohort = selectors.cohort_get_for_user(access=request.access, pk=pk, for_write=True)
     plans = selectors.plans_to_schedule(cohort=cohort)
     modules = list({plan.module_id: plan.module for plan in plans}.values())
-    instructors = selectors.registered_instructors(library=request.access.library)
+    instructors = selectors.registered_instructors(library=request.access.current_library)
     initial = {
         "first_day": cohort.starts_on,
         "weekdays": [0, 1, 2, 3, 4],
@@ -92,7 +92,7 @@ def programme_schedule(request: AccessRequest, pk: int) -> HttpResponse:
             ordered = [by_key[plan.pk] for plan in plans]
             items = scheduler.lay_out(ordered, slots, busy=[], tz=tz)
             # the rooms depend on what else is booked then: look at that span, then lay out again
-            busy = _busy(request.access.library, items)
+            busy = _busy(request.access.current_library, items)
             items = scheduler.lay_out(ordered, slots, busy=busy, tz=tz)  # the same span: same days and times
             rows = DraftRowFormSet(
                 prefix="row",
@@ -101,7 +101,7 @@ def programme_schedule(request: AccessRequest, pk: int) -> HttpResponse:
         else:
             rows = DraftRowFormSet(posted, prefix="row")
             items = _rows_to_items(rows, by_key)
-            busy = _busy(request.access.library, items or [])
+            busy = _busy(request.access.current_library, items or [])
         context["rows"] = rows
         context["pairs"] = [(form, None) for form in rows.forms]
         if items is not None:

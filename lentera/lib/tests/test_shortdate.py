@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ NOW = datetime(2026, 6, 15, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 @pytest.fixture(autouse=True)
-def _clock_and_language():  # type: ignore[no-untyped-def]
+def _clock_and_language() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False), translation.override("en"):
         yield
 
