@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import activate, ngettext
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.audit_display import describe
 from lentera.accounts.middleware import SESSION_KEY
 from lentera.accounts.models import Membership, Role, SignInCode
+from lentera.accounts.password_reset import password_reset, password_reset_confirm  # noqa: F401 (urls.py)
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.ratelimit import rate_limited
@@ -56,6 +58,8 @@ def _set_language_cookie(response: HttpResponse, language: str) -> None:
     )
 
 
+# Each post looks a username up: limited per client address (the lockout counts wrong passwords).
+@method_decorator(rate_limited("login", methods=("POST",)), name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = forms.LoginForm
@@ -520,33 +524,12 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-# Password pages: Django's views with our templates and styled forms.
+# Password pages: Django's views with our templates and styled forms. A forgotten password (the
+# request, sent in the background and rate limited, and the emailed link): password_reset.py.
 password_change = auth_views.PasswordChangeView.as_view(
     form_class=forms.StyledPasswordChangeForm, success_url=reverse_lazy("accounts:password_change_done")
 )
 password_change_done = auth_views.PasswordChangeDoneView.as_view()
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=forms.StyledPasswordResetForm,
-    success_url=reverse_lazy("accounts:password_reset_done"),
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-)
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Setting a new password from the emailed link also lifts a login lockout: the person has
-    shown they own the address, and the lockout guards the password they just replaced."""
-
-    form_class = forms.StyledSetPasswordForm
-    success_url = reverse_lazy("accounts:password_reset_complete")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        services.login_lockout_clear(user=form.user)
-        return response
-
-
-password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
 logout = auth_views.LogoutView.as_view()

@@ -282,9 +282,13 @@ class TestAuditLog:
 
 
 class TestPasswordReset:
-    def test_reset_by_email_link(self, participant: Any) -> None:
+    def test_reset_by_email_link(
+        self, participant: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    ) -> None:
+        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         client = Client()
-        client.post(reverse("accounts:password_reset"), {"email": participant.user.email})
+        with django_capture_on_commit_callbacks(execute=True):  # sent in the background: password_reset.py
+            client.post(reverse("accounts:password_reset"), {"email": participant.user.email})
         [message] = mail.outbox
         link = re.search(r"http://testserver(/akun/atur-kata-sandi/\S+/)", message.body)
         assert link
