@@ -142,3 +142,19 @@ def test_after_ten_wrong_codes_the_participant_is_sent_to_the_instructor(
     row.locator("select").select_option("present")
     expect(row).not_to_contain_text(flag)
     expect(row).to_contain_text(id_("Saved"))
+
+
+def test_the_code_stays_inside_the_page_on_a_laptop(page: Page, screen: dict[str, Any]) -> None:
+    from lentera.accounts.tests.factories import TEST_PASSWORD
+
+    session, server = screen["session"], screen["server"]
+    login(page, server, screen["teacher"].username, password=TEST_PASSWORD)
+    for width, height in ((1280, 720), (1024, 768), (1366, 768), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server.url}/sesi/{session.pk}/layar-presensi/")
+        main = page.locator("main").bounding_box()
+        digits = page.locator(".checkin-digits").bounding_box()
+        assert main is not None and digits is not None
+        assert digits["x"] + digits["width"] <= main["x"] + main["width"], f"the code overflows at {width}×{height}"
+        scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+        assert scroll[0] <= width and scroll[1] <= height, f"the screen scrolls at {width}×{height}: {scroll}"
