@@ -37,8 +37,9 @@ from lentera.certificates.tests.factories import CertificateFactory
 from lentera.delivery import services as delivery_services
 from lentera.delivery.models import Attendance, CalendarFeed, InstructorProfile, RosterImport
 from lentera.delivery.tests.factories import CohortFactory, EnrolmentFactory, ScheduledSessionFactory
-from lentera.evaluation.models import Answer as FeedbackAnswer
-from lentera.evaluation.models import FeedbackForm, FormItem, Invitation, Response, Survey
+from lentera.evaluation import services as feedback_services
+from lentera.evaluation.answering import Cleaned
+from lentera.evaluation.models import FeedbackForm, FormItem, Invitation, Survey
 from lentera.evaluation.selectors import survey_results
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reliability]
@@ -146,12 +147,12 @@ def build_world(library: Library, coordinator: User) -> World:
         )
         survey.forms.add(form)
         for user, rating in zip([person, *peers], [5, 4, 3], strict=True):
-            Invitation.objects.create(survey=survey, user=user, answered=True)
-            response = Response.objects.create(
-                survey=survey, submitted_on=timezone.localdate(), respondent=None if anonymous else user
+            Invitation.objects.create(survey=survey, user=user)
+            feedback_services.response_submit(
+                survey=survey,
+                answers=[Cleaned(item, rating=rating), Cleaned(comment, text="Bagus sekali")],
+                user=user,
             )
-            FeedbackAnswer.objects.create(response=response, item=item, rating=rating)
-            FeedbackAnswer.objects.create(response=response, item=comment, text="Bagus sekali")
         surveys.append(survey)
     Invitation.objects.create(
         survey=surveys[1], role="supervisor", about=person, email=SUPERVISOR, token_hash="ab" * 32
