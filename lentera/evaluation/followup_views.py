@@ -25,6 +25,7 @@ from lentera.evaluation.answering import field_name, read_answers
 from lentera.evaluation.models import FeedbackForm, FormItem, Invitation, Survey
 from lentera.evaluation.views import LIKERT
 from lentera.lib.forms import StyledFormMixin, add_service_errors
+from lentera.lib.ratelimit import rate_limited
 
 
 class SupervisorForm(StyledFormMixin, forms.Form):
@@ -170,6 +171,7 @@ def _supervisor_page(
 
 
 @never_cache
+@rate_limited("supervisor-link")  # the token is looked up for anyone: limited per client address
 @require_http_methods(["GET", "POST"])
 def supervisor_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The supervisor's form about one participant. The link works once: a second tap or a later

@@ -18,6 +18,7 @@ from lentera.delivery import calendar as cal
 from lentera.delivery import selectors, services
 from lentera.delivery.models import ScheduledSession
 from lentera.delivery.views.common import STAFF_ROLES
+from lentera.lib.ratelimit import rate_limited
 
 # Calendar ---------------------------------------------------------------------------------------
 
@@ -73,6 +74,7 @@ def calendar_feed(request: AccessRequest) -> HttpResponse:
     return redirect("delivery:calendar")
 
 
+@rate_limited("calendar-feed")  # the token is looked up for anyone: limited per client address
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's sessions as an iCalendar feed; the secret address is the only key (no login)."""
     from lentera.delivery.models import CalendarFeed
