@@ -202,7 +202,7 @@ def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
                 signature,
             ]
         )
-    table = Table(data, colWidths=[10 * mm, 41 * mm, 36 * mm, 33 * mm, 14 * mm, 16 * mm, 30 * mm], repeatRows=1)
+    table = Table(data, colWidths=[10 * mm, 36 * mm, 39 * mm, 30 * mm, 16 * mm, 21 * mm, 28 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -354,7 +354,7 @@ def jp_history_pdf(
     story.append(
         Table(
             [[Paragraph(esc(label), small), Paragraph(f": {esc(value)}", small)] for label, value in facts],
-            colWidths=[30 * mm, 150 * mm],
+            colWidths=[35 * mm, 145 * mm],
             style=[EMBEDDED_FONT, ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, -1), 1)],
         )
     )
@@ -388,7 +388,7 @@ def jp_history_pdf(
                 ]
             )
         data.append(["", "", "", Paragraph(f"<b>{esc(_('Total'))}</b>", small), "", str(year.total), ""])
-        table = Table(data, colWidths=[9 * mm, 22 * mm, 21 * mm, 58 * mm, 38 * mm, 12 * mm, 20 * mm], repeatRows=1)
+        table = Table(data, colWidths=[10 * mm, 22 * mm, 24 * mm, 54 * mm, 35 * mm, 12 * mm, 23 * mm], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
