@@ -2,18 +2,21 @@
 
 Usage: python bench/feedback_verify.py SURVEY_ID[,SURVEY_ID...] EXPECTED_ANSWERS[,...] (one per round).
 
-Prints JSON: invitations, invitations answered, responses stored, duplicated (responses beyond
-the answered invitations, per round), responses whose answer count is not the round's expected
-count (inconsistent), and answers stored.
+Answers are stored as each round's anonymous aggregates (counters and comment lists, no row per
+response), so "responses" is each round's count of responses and "answers" what its counters and
+comment lists hold. Prints JSON: invitations, invitations answered, responses counted, duplicated
+(responses beyond the answered invitations, per round), unanswered_responses (the reverse),
+inconsistent (rounds whose aggregates do not hold exactly EXPECTED answers per response) and
+answers counted.
 """
 
 import json
 import sys
 
 import django_env  # noqa: F401 - sets up Django
-from django.db.models import Count
+from django.db.models import Count, Sum
 
-from lentera.evaluation.models import Answer, Invitation, Response
+from lentera.evaluation.models import Comments, Invitation, Survey, Tally
 
 surveys = [int(pk) for pk in sys.argv[1].split(",")]
 expected = dict(zip(surveys, (int(n) for n in sys.argv[2].split(",")), strict=True))
@@ -23,18 +26,16 @@ answered = dict(
     .annotate(n=Count("id"))
     .values_list("survey_id", "n")
 )
-responses = dict(
-    Response.objects.filter(survey_id__in=surveys)
+responses = dict(Survey.objects.filter(pk__in=surveys).values_list("pk", "participant_responses"))
+counted = dict(
+    Tally.objects.filter(survey_id__in=surveys)
+    .exclude(value=Tally.ANSWERED)
     .values("survey_id")
-    .annotate(n=Count("id"))
+    .annotate(n=Sum("count"))
     .values_list("survey_id", "n")
 )
-per_response = list(
-    Answer.objects.filter(response__survey_id__in=surveys)
-    .values("response_id", "response__survey_id")
-    .annotate(n=Count("id"))
-    .values_list("response__survey_id", "n")
-)
+for survey_id, entries in Comments.objects.filter(survey_id__in=surveys).values_list("survey_id", "entries"):
+    counted[survey_id] = counted.get(survey_id, 0) + len(entries)
 print(
     json.dumps(
         {
@@ -43,9 +44,8 @@ print(
             "responses": sum(responses.values()),
             "duplicated": sum(max(0, responses.get(pk, 0) - answered.get(pk, 0)) for pk in surveys),
             "unanswered_responses": sum(max(0, answered.get(pk, 0) - responses.get(pk, 0)) for pk in surveys),
-            "inconsistent": sum(1 for survey, n in per_response if n != expected[survey])
-            + (sum(responses.values()) - len(per_response)),  # responses without any answer
-            "answers": Answer.objects.filter(response__survey_id__in=surveys).count(),
+            "inconsistent": sum(1 for pk in surveys if counted.get(pk, 0) != responses.get(pk, 0) * expected[pk]),
+            "answers": sum(counted.values()),
         }
     )
 )

@@ -30,7 +30,7 @@ import time
 from typing import Any
 
 import django_env  # noqa: F401 - sets up Django
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from people import session_cookies
@@ -38,7 +38,7 @@ from people import session_cookies
 from lentera.accounts.models import Library, Membership, Role, User
 from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession
 from lentera.evaluation import services
-from lentera.evaluation.models import Invitation, Response
+from lentera.evaluation.models import Invitation, Survey
 from lentera.evaluation.tests.factories import feedback_cohort
 
 PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
@@ -113,14 +113,14 @@ def attended_session(cohort: Cohort, user: User, now: Any) -> ScheduledSession:
 
 def report_cohort(library: Library) -> Cohort:
     top = (
-        Response.objects.filter(survey__library=library)
-        .values("survey__cohort")
-        .annotate(n=Count("id"))
+        Survey.objects.filter(library=library)
+        .values("cohort")
+        .annotate(n=Sum("participant_responses"))
         .order_by("-n")
         .first()
     )
-    if top is not None:
-        return Cohort.objects.get(pk=top["survey__cohort"])
+    if top is not None and top["n"]:
+        return Cohort.objects.get(pk=top["cohort"])
     return Cohort.objects.filter(library=library).annotate(n=Count("enrolments")).order_by("-n", "pk").first()  # type: ignore[return-value]
 
 
@@ -184,7 +184,9 @@ def main() -> None:
                 "form_from_pool": invitation is None,
                 "coordinator": coordinator.pk,
                 "report_cohort": reported.pk,
-                "report_responses": Response.objects.filter(survey__cohort=reported).count(),
+                "report_responses": sum(
+                    Survey.objects.filter(cohort=reported).values_list("participant_responses", flat=True)
+                ),
                 "report_enrolments": reported.enrolments.count(),
                 "pages": [{"key": k, "path": p, "cookie": c, "marker": m} for k, p, c, m in pages],
                 "rounds": rounds,

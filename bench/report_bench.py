@@ -1,14 +1,15 @@
 """Feedback results with 100,000 responses in the database: the cohort report and one round's results.
 
-Seeds (bulk_create in batches of 5,000, fixed random seed) a finished cohort of 7,000
-participants with 14 session rounds (sessions taught by 1 or 2 instructors) and the
-end-of-cohort round: 6,900 responses to each session round and 3,400 to the cohort round,
-100,000 in all. Each response has its Likert answers (an item left blank 10% of the time,
-"not applicable" 4%: 9-14 answers a session response) and, now and then, a comment
-(~1.1M Answer rows). Then renders, in-process with Django's test Client as the coordinator,
-the cohort report (``evaluation:cohort_report``, skipped with a note while that URL does not
-exist) and the results of one session round (``evaluation:survey_results``, 6,900 responses):
-one cold request, then 5 warm ones, and the queries of a warm one.
+Seeds (fixed random seed) a finished cohort of 7,000 participants with 14 session rounds
+(sessions taught by 1 or 2 instructors) and the end-of-cohort round: 6,900 responses to each
+session round and 3,400 to the cohort round, 100,000 in all. Each response has its Likert answers
+(an item left blank 10% of the time, "not applicable" 4%: 9-14 answers a session response) and,
+now and then, a comment (~1.1M answers), added to each round's anonymous aggregates as a
+submission does (counters and sorted comment lists: a few hundred rows, however many responses).
+Then renders, in-process with Django's test Client as the coordinator, the cohort report
+(``evaluation:cohort_report``, skipped with a note while that URL does not exist) and the results
+of one session round (``evaluation:survey_results``, 6,900 responses): one cold request, then 5
+warm ones, and the queries of a warm one.
 
 Run from the project root against the scratch database in the environment (see bench/run.py):
     python bench/report_bench.py            # seed, then measure
@@ -28,7 +29,7 @@ import random
 import statistics
 import sys
 import time
-import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -37,6 +38,7 @@ from typing import Any
 import django_env  # noqa: F401 - sets up Django
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -46,8 +48,9 @@ from lentera.accounts.models import Library, Membership, Role, User
 from lentera.curriculum.models import Module, Programme, SessionPlan
 from lentera.delivery.models import Cohort, Enrolment, ScheduledSession, SessionInstructor
 from lentera.evaluation import services
-from lentera.evaluation.models import Answer, FeedbackForm, FormItem, Invitation, Response, Survey
+from lentera.evaluation.models import Comments, FeedbackForm, FormItem, Invitation, Survey, Tally
 from lentera.evaluation.selectors import survey_instructors, survey_items
+from lentera.evaluation.tallies import sort_entries
 
 SEED = 20260514
 BATCH = 5_000
@@ -63,25 +66,35 @@ SLUG = "bench-report"
 
 
 class Seeder:
-    """Collects rows and writes them in batches of ``BATCH``."""
+    """Adds each response's answers to its round's aggregates (counters and sorted comment lists),
+    as ``response_submit`` does, and writes them once per round."""
 
     def __init__(self) -> None:
-        self.responses: list[Response] = []
-        self.answers: list[Answer] = []
+        self.counts: dict[tuple[int, int | None, str], int] = defaultdict(int)
+        self.texts: dict[tuple[int, int | None], list[list[str]]] = defaultdict(list)
+        self.responses = 0
         self.rows = 0
 
-    def add(self, response: Response, answers: list[Answer]) -> None:
-        self.responses.append(response)
-        self.answers.extend(answers)
-        if len(self.answers) >= BATCH:
-            self.flush()
+    def add(self, answers: list[tuple[int, int | None, str | None, str, str]]) -> None:
+        self.responses += 1
+        for item_id, instructor, value, text, review in answers:
+            if value is not None:
+                self.counts[(item_id, instructor, value)] += 1
+            else:
+                self.texts[(item_id, instructor)].append([text, review])
 
-    def flush(self) -> None:
-        for model, rows in ((Response, self.responses), (Answer, self.answers)):
-            for start in range(0, len(rows), BATCH):
-                model.objects.bulk_create(rows[start : start + BATCH])
-            self.rows += len(rows)
-        self.responses, self.answers = [], []
+    def flush(self, survey: Survey) -> None:
+        tallies = list(Tally.objects.filter(survey=survey))
+        for tally in tallies:
+            tally.count = self.counts.get((tally.item_id, tally.instructor_id, tally.value), 0)
+        Tally.objects.bulk_update(tallies, ["count"], batch_size=BATCH)
+        lists = list(Comments.objects.filter(survey=survey))
+        for comments in lists:
+            comments.entries = sort_entries(self.texts.get((comments.item_id, comments.instructor_id), []))
+        Comments.objects.bulk_update(lists, ["entries"], batch_size=BATCH)
+        Survey.objects.filter(pk=survey.pk).update(participant_responses=self.responses)
+        self.rows += len(tallies) + len(lists)
+        self.counts, self.texts, self.responses = defaultdict(int), defaultdict(list), 0
 
 
 def rating(rng: random.Random, bias: float) -> tuple[int | None, bool] | None:
@@ -96,22 +109,24 @@ def rating(rng: random.Random, bias: float) -> tuple[int | None, bool] | None:
 
 
 def answers_for(
-    rng: random.Random, response: Response, pairs: list[tuple[FormItem, int | None]], bias: dict[int, float]
-) -> list[Answer]:
-    made = []
+    rng: random.Random, pairs: list[tuple[FormItem, int | None]], bias: dict[int, float]
+) -> list[tuple[int, int | None, str | None, str, str]]:
+    """One response: (item, instructor, the value counted or None for a comment, comment, review)."""
+    made: list[tuple[int, int | None, str | None, str, str]] = []
+    shown, pending = Comments.Review.SHOWN.value, Comments.Review.PENDING.value
     for item, instructor in pairs:
-        common = {"response": response, "item_id": item.pk, "instructor_id": instructor}
         if item.kind == FormItem.Kind.LIKERT:
             given = rating(rng, bias[item.pk])
             if given is not None:
-                made.append(Answer(**common, rating=given[0], not_applicable=given[1], review=Answer.Review.SHOWN))
+                value = Tally.NOT_APPLICABLE if given[1] else str(given[0])
+                made.append((item.pk, instructor, value, "", shown))
         elif item.kind == FormItem.Kind.SINGLE:
             if rng.random() < 0.9:
-                made.append(Answer(**common, choices=[rng.choice(item.options)], review=Answer.Review.SHOWN))
+                made.append((item.pk, instructor, str(rng.choice(item.options)), "", shown))
         elif rng.random() < COMMENT.get(item.kind, 0):
-            review = rng.choice((Answer.Review.PENDING, Answer.Review.SHOWN, Answer.Review.SHOWN))
+            review = rng.choice((pending, shown, shown))
             made.append(
-                Answer(**common, text=f"Komentar peserta nomor {rng.randrange(10**6)} tentang sesi.", review=review)
+                (item.pk, instructor, None, f"Komentar peserta nomor {rng.randrange(10**6)} tentang sesi.", review)
             )
     return made
 
@@ -177,16 +192,10 @@ def seed() -> dict[str, Any]:
             pairs = [(item, None) for item in general]
             pairs += [(item, person.pk) for person in survey_instructors(survey=survey) for item in per_instructor]
             bias = {item.pk: rng.uniform(-1, 1) for item, _person in pairs}
-            day = timezone.localdate(survey.opens_at)
             print(f"seeding {survey}: {answering} responses", file=sys.stderr, flush=True)
             for _n in range(answering):
-                response = Response(
-                    id=uuid.UUID(int=rng.getrandbits(128), version=4),
-                    survey=survey,
-                    submitted_on=day + timedelta(days=rng.choice((0, 0, 0, 1, 2))),
-                )
-                seeder.add(response, answers_for(rng, response, pairs, bias))
-        seeder.flush()
+                seeder.add(answers_for(rng, pairs, bias))
+            seeder.flush(survey)
         rows += seeder.rows
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # what autovacuum does soon after a load this size
@@ -264,8 +273,11 @@ def main() -> None:
     library = Library.objects.get(slug=SLUG)
     cohort = Cohort.objects.get(library=library)
     coordinator = User.objects.get(username="bench-coordinator")
-    figures["responses"] = Response.objects.filter(survey__cohort=cohort).count()
-    figures["answers"] = Answer.objects.filter(response__survey__cohort=cohort).count()
+    rounds = Survey.objects.filter(cohort=cohort)
+    figures["responses"] = sum(rounds.values_list("participant_responses", flat=True))
+    figures["answers"] = (Tally.objects.filter(survey__in=rounds).aggregate(n=Sum("count"))["n"] or 0) + sum(
+        len(entries) for entries in Comments.objects.filter(survey__in=rounds).values_list("entries", flat=True)
+    )
     client = Client(HTTP_HOST="localhost")
     client.force_login(coordinator)
     try:
@@ -284,8 +296,10 @@ def main() -> None:
     )
     chosen = next(s for s in survey if s.session.instructor_links.count() == 2)
     figures["results"] = measure(client, reverse("evaluation:survey_results", args=[chosen.pk]))
-    figures["results"]["responses"] = chosen.responses.count()
-    figures["results"]["comments"] = Answer.objects.filter(response__survey=chosen).exclude(text="").count()
+    figures["results"]["responses"] = chosen.participant_responses
+    figures["results"]["comments"] = sum(
+        len(entries) for entries in Comments.objects.filter(survey=chosen).values_list("entries", flat=True)
+    )
     print(json.dumps(figures))
 
 
