@@ -118,7 +118,27 @@ def _jp_history(library: Any) -> bytes:
     )
 
 
-BUILDERS = {"certificate": _certificate, "daftar hadir": _daftar_hadir, "report": _report, "jp history": _jp_history}
+def _code_sheet(library: Any) -> bytes:
+    from lentera.accounts.code_sheet import code_sheet_pdf
+
+    person = SimpleNamespace(full_name="Dewi Ségara — Purworejo", username="dewi")
+    return code_sheet_pdf(
+        library_name=library.name,
+        entries=[(person, "K7P-Q2M")],
+        base_url="https://lentera.example",
+        entry_path="/masuk/kode/",
+        link_path=lambda code: f"/masuk/kode/{code}/",
+        expires=date(2026, 3, 9),
+    )
+
+
+BUILDERS = {
+    "sign-in codes": _code_sheet,
+    "certificate": _certificate,
+    "daftar hadir": _daftar_hadir,
+    "report": _report,
+    "jp history": _jp_history,
+}
 
 
 @pytest.mark.django_db

@@ -97,7 +97,7 @@ def code_sheet_pdf(
     """The PDF: ``entries`` are (person, plain code); ``link_path(code)`` is the path the QR opens."""
     pdf_fonts.register()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=pdf_fonts.REGULAR)  # no Helvetica
     canvas.setTitle(_("Sign-in codes"))
     canvas.setAuthor(library_name)
     page_w, page_h = A4
