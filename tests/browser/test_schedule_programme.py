@@ -144,6 +144,14 @@ def test_the_programme_draft_fits_a_375_px_phone(browser: Browser, library: Any)
         assert width <= PHONE["width"], f"the draft scrolls sideways at 375 px: {width} px wide"
         assert_accessible(phone)
         shot(phone, "jadwal-program-draf-375.png")
+        # Enter in a moved field re-checks the draft and keeps the move (it does not lay it out anew)
+        phone.locator("[name='row-1-start']").fill("10:00")
+        with phone.expect_navigation():
+            phone.locator("[name='row-1-start']").press("Enter")
+        expect(phone.locator("[name='row-1-start']")).to_have_value("10:00")
+        expect(phone.locator(".clash-blocking")).to_have_count(0)
+        assert scroll_width(phone) <= PHONE["width"]
+        assert_accessible(phone)
 
 
 def test_one_session_form_fills_the_end_from_the_plan_and_asks_before_a_date_outside(page: Page, library: Any) -> None:
