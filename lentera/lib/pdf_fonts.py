@@ -51,5 +51,5 @@ def has_glyphs(text: str) -> bool:
     from reportlab.pdfbase import pdfmetrics
 
     register()
-    face = pdfmetrics.getFont(REGULAR).face  # type: ignore[attr-defined]
+    face = pdfmetrics.getFont(REGULAR).face
     return all(ch.isspace() or ord(ch) in face.charToGlyph for ch in text)
