@@ -90,9 +90,14 @@ def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any) -
     ``django_db_serialized_rollback`` restores the migrated data the previous test's flush
     removed. A fast password hasher keeps seeding the ~30 demo people quick.
     """
+    from django.core.cache import caches
+
     from lentera.demo.seed import seed_demo
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The rate limits' counts (lib/ratelimit.py) live in a cache table that the flush between tests
+    # leaves alone: every test starts with none, as if from a new address.
+    caches["shared"].clear()
     seed_demo()
     return live_server
 

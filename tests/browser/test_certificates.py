@@ -86,6 +86,8 @@ def test_coordinator_issues_certificates_and_the_qr_code_checks_out(page: Page, 
     page.goto(url)
     expect(page.locator(".verify-valid h2")).to_have_text(id_("Valid certificate"))
     expect(page.locator(".verify-facts")).to_contain_text(number)
+    holder = Certificate.objects.get(number=number).participant_name
+    expect(page.locator(".verify-name")).to_have_text(holder)  # the QR code's token shows the name in full
     assert_accessible(page)
     shot(page, "sertifikat-cek.png")
 
@@ -103,13 +105,13 @@ def test_coordinator_issues_certificates_and_the_qr_code_checks_out(page: Page, 
     page.goto(f"{demo.url}/sertifikat/cek/")
     page.fill("#id_nomor", number)
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("#verify-number-form button[type=submit]").click()
     expect(page.locator(".verify-revoked h2")).to_have_text(id_("Revoked certificate"))
     expect(page.locator("main")).not_to_contain_text("Nama peserta salah eja")
     shot(page, "sertifikat-dicabut.png")
     page.fill("#id_nomor", "PKP/2025/9999")
     with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+        page.locator("#verify-number-form button[type=submit]").click()
     expect(page.locator(".verify-result h2")).to_have_text(id_("No certificate with this number"))
 
 
@@ -146,3 +148,51 @@ def test_coordinator_sets_the_number_pattern(page: Page, demo: Any) -> None:
         page.locator("main form button[type=submit]").click()
     expect(page.locator("main code")).to_contain_text("800/0007/PKP/")
     shot(page, "sertifikat-pengaturan.png")
+
+
+def test_a_stranger_checks_a_number_on_a_phone_and_sees_only_initials(
+    browser: Browser, demo: Any, settings: Any
+) -> None:
+    """By number alone the holder's name is masked; typing the right name shows it; too many checks
+    from one address get the 429 page."""
+    from lentera.certificates.masking import mask_name
+    from lentera.certificates.models import Certificate
+
+    certificate = Certificate.objects.filter(cohort__name=COHORT).order_by("seq").first()
+    assert certificate is not None
+    full, masked = certificate.participant_name, mask_name(certificate.participant_name)
+    with phone_page(browser) as phone:
+        phone.goto(f"{demo.url}/sertifikat/cek/")
+        phone.fill("#id_nomor", certificate.number)
+        with phone.expect_navigation():
+            phone.locator("#verify-number-form button[type=submit]").click()
+        expect(phone.locator(".verify-valid h2")).to_have_text(id_("Valid certificate"))
+        expect(phone.locator(".verify-name")).to_contain_text(masked)
+        expect(phone.locator("main")).not_to_contain_text(full.split(",")[0])
+        assert scroll_width(phone) <= PHONE["width"]
+        assert_accessible(phone)
+        shot(phone, "sertifikat-cek-nomor-375.png")
+
+        phone.fill("#holder_nama", "Nama Orang Lain")
+        with phone.expect_navigation():
+            phone.locator("#verify-name-form button[type=submit]").click()
+        expect(phone.locator(".verify-name-mismatch")).to_be_visible()
+        expect(phone.locator(".verify-name")).to_contain_text(masked)
+        shot(phone, "sertifikat-cek-nama-salah-375.png")
+
+        phone.fill("#holder_nama", full.split(",")[0].lower())
+        with phone.expect_navigation():
+            phone.locator("#verify-name-form button[type=submit]").click()
+        expect(phone.locator(".verify-name-match")).to_be_visible()
+        expect(phone.locator(".verify-name")).to_have_text(full)
+        assert scroll_width(phone) <= PHONE["width"]
+        assert_accessible(phone)
+        shot(phone, "sertifikat-cek-nama-375.png")
+
+        settings.RATE_LIMITS = {"certificate-check": (3, 600)}  # three checks so far from this address
+        phone.goto(f"{demo.url}/sertifikat/cek/?nomor={certificate.number}")
+        expect(phone.locator("h1")).to_have_text(id_("Too many requests"))
+        expect(phone.locator("main")).not_to_contain_text(masked)
+        assert scroll_width(phone) <= PHONE["width"]
+        assert_accessible(phone)
+        shot(phone, "terlalu-banyak-permintaan-375.png")
