@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -99,6 +99,7 @@ class Comment:
     digest: str
     text: str
     review: str
+    times: int = 1  # the same words written by more than one person: listed once
 
 
 @dataclass
@@ -182,10 +183,12 @@ def survey_results(
         instructors = [p for p in instructors if instructor is not None and p.pk == instructor.pk]
     counts, lists = round_counts(survey=survey)
     texts: dict[Key, list[Comment]] = defaultdict(list)
+    written: dict[Key, int] = defaultdict(int)
     for row in lists:
         key = (row.item_id, row.instructor_id)
-        for text, review in row.entries:  # a supervisor's comment is theirs: never another role's item
-            texts[key].append(Comment(row.pk, comment_digest(text), text, review))
+        written[key] += len(row.entries)
+        for (text, review), times in Counter((text, review) for text, review in row.entries).items():
+            texts[key].append(Comment(row.pk, comment_digest(text), text, review, times))
 
     def block(title: str, items: list[FormItem], person: Any) -> Block:
         results = []
@@ -207,7 +210,7 @@ def survey_results(
                 visible = [c for c in given if coordinator or c.review == Comments.Review.SHOWN]
                 # those to review first, then by text (the list has no order of submission to keep)
                 visible.sort(key=lambda c: (c.review != Comments.Review.PENDING, c.text))
-                result.texts, result.written = visible[:comments], len(given)
+                result.texts, result.written = visible[:comments], written.get(key, 0)
             if not above_floor(result.answered, floor):
                 result = ItemResult(item, hidden=True)
             results.append(result)

@@ -254,11 +254,12 @@ def response_submit(
 
 
 @transaction.atomic
-def comment_review(*, actor: Any, comments: Comments, digest: str, show: bool) -> list[str] | None:
+def comment_review(*, actor: Any, comments: Comments, digest: str, show: bool) -> tuple[str, str, int] | None:
     """The coordinator shows a comment to the instructor or hides it (abusive, identifying); audited.
 
     The comment is named by ``comment_digest`` of its text; the same text given twice is reviewed
-    as one. Returns the comment's ``[text, review]``, or None when no comment has that digest.
+    as one. Returns the comment's text, review and how many wrote it, or None when no comment has
+    that digest.
     """
     state = Comments.Review.SHOWN if show else Comments.Review.HIDDEN
     comments = Comments.objects.select_for_update().select_related("survey__library").get(pk=comments.pk)
@@ -276,7 +277,7 @@ def comment_review(*, actor: Any, comments: Comments, digest: str, show: bool) -
             obj=comments.survey,
             changes={"review": [before, state]},
         )
-    return [text, state]
+    return text, state, len(found)
 
 
 @transaction.atomic

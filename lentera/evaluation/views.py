@@ -210,7 +210,7 @@ def comment_review(request: AccessRequest, pk: int, digest: str) -> HttpResponse
     if entry is None:
         raise Http404
     if request.htmx:
-        comment = selectors.Comment(comments.pk, digest, entry[0], entry[1])
+        comment = selectors.Comment(comments.pk, digest, entry[0], entry[1], times=entry[2])
         return render(request, "evaluation/results.html#comment", {"comment": comment, "coordinator": True})
     return redirect("evaluation:survey_results", pk=comments.survey_id)
 

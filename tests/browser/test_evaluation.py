@@ -105,12 +105,13 @@ def _tap(page: Page, name: str, value: str) -> None:
 
 
 def test_participant_answers_a_session_round_on_a_phone(browser: Browser, demo: Any) -> None:
-    from lentera.evaluation.models import Invitation, Response
+    from lentera.evaluation.models import Comments, Invitation, Response, Tally
 
     survey = _open_round_for_peserta()
     title = survey.session.plan.title
     key = f"feedback-{survey.pk}"
-    before = set(Response.objects.filter(survey=survey).values_list("pk", flat=True))
+    counted = Tally.objects.filter(survey=survey)
+    before = {(t.item_id, t.instructor_id, t.value): t.count for t in counted}
 
     with phone_page(browser) as phone:
         login(phone, demo, "peserta")
@@ -197,15 +198,17 @@ def test_participant_answers_a_session_round_on_a_phone(browser: Browser, demo: 
         phone.goto(f"{demo.url}/")
         expect(phone.locator("section[aria-labelledby='feedback-heading'] li", has_text=title)).to_have_count(0)
 
-    after = set(Response.objects.filter(survey=survey).values_list("pk", flat=True))
-    assert len(after) == len(before) + 1, "one tap, one retry: exactly one response"
-    response = Response.objects.get(pk=(after - before).pop())
-    assert response.respondent is None, "an anonymous round keeps no name with the answers"
+    responses = survey.participant_responses
+    survey.refresh_from_db()
+    assert survey.participant_responses == responses + 1, "one tap, one retry: exactly one response"
+    assert not Response.objects.filter(survey=survey).exists(), "an anonymous round keeps no row per person"
     assert Invitation.objects.get(survey=survey, user__username="peserta").answered
-    answers = response.answers.all()
-    assert answers.filter(rating__isnull=False).count() == len(groups) - 1
-    assert answers.filter(not_applicable=True).count() == 1
-    assert answers.filter(text="Praktik langsung sangat membantu.").count() == 1
+    now = Tally.objects.filter(survey=survey)  # read again (``counted`` holds the rows read before)
+    added = {key: t.count - before[key] for t in now if (key := (t.item_id, t.instructor_id, t.value)) in before}
+    assert sum(n for (_i, _u, value), n in added.items() if value in "12345") == len(groups) - 1
+    assert sum(n for (_i, _u, value), n in added.items() if value == "na") == 1
+    written = [t for c in Comments.objects.filter(survey=survey) for t, _review in c.entries]
+    assert written.count("Praktik langsung sangat membantu.") >= 1
 
 
 # b. The instructor's own scorecard, and nobody else's ----------------------------------------
@@ -215,7 +218,7 @@ def test_instructor_reads_their_scorecard_only(page: Page, demo: Any) -> None:
     from django.db.models import Q
 
     from lentera.accounts.models import User
-    from lentera.evaluation.models import Answer
+    from lentera.evaluation.models import Comments
 
     me = User.objects.get(username="instruktur")
     other = User.objects.get(username="rina.marlina")
@@ -234,13 +237,13 @@ def test_instructor_reads_their_scorecard_only(page: Page, demo: Any) -> None:
     shot(page, "rapor-instruktur.png")
 
     # The results of a session they taught: their own block only, and only the comments shown to them.
-    hidden = (
-        Answer.objects.filter(response__survey__cohort__name=COHORT_2025, review=Answer.Review.HIDDEN)
-        .exclude(text="")
-        .select_related("response__survey__session__plan")
-        .get()
-    )
-    survey = hidden.response.survey
+    (hidden_list,) = [
+        c
+        for c in Comments.objects.filter(survey__cohort__name=COHORT_2025).select_related("survey__session__plan")
+        if any(review == "hidden" for _text, review in c.entries)
+    ]
+    hidden_text = next(text for text, review in hidden_list.entries if review == "hidden")
+    survey = hidden_list.survey
     teachers = list(survey.session.instructors.all())
     assert me in teachers
     page.goto(f"{demo.url}/umpan-balik/{survey.pk}/hasil/")
@@ -250,12 +253,15 @@ def test_instructor_reads_their_scorecard_only(page: Page, demo: Any) -> None:
         if person != me:
             expect(page.locator("main h2", has_text=person.full_name)).to_have_count(0)
     # the same words may have been written by others: those shown, about the session or about me, are listed
-    shown_alike = (
-        Answer.objects.filter(response__survey=survey, text=hidden.text, review=Answer.Review.SHOWN)
-        .filter(Q(instructor__isnull=True) | Q(instructor=me))
-        .count()
+    floor = survey.library.anonymity_floor  # a list under the floor shows nothing
+    shown_alike = sum(
+        1
+        for c in Comments.objects.filter(Q(instructor__isnull=True) | Q(instructor=me), survey=survey)
+        if len(c.entries) >= floor
+        for text, review in c.entries
+        if text == hidden_text and review == "shown"
     )
-    expect(page.locator("main li", has_text=hidden.text)).to_have_count(shown_alike)
+    expect(page.locator("main li", has_text=hidden_text)).to_have_count(shown_alike)
     expect(page.get_by_role("button", name=id_("Hide"))).to_have_count(0)
     assert_accessible(page)
 
@@ -325,7 +331,7 @@ def test_coordinator_reads_the_report_and_downloads_it(page: Page, demo: Any) ->
 
     # The raw responses, one row per answer, in a workbook.
     with page.expect_download() as xlsx_download:
-        page.get_by_role("link", name=id_("Raw responses (.xlsx)")).click()
+        page.get_by_role("link", name=id_("Feedback figures (.xlsx)")).click()
     content = Path(xlsx_download.value.path()).read_bytes()
     assert content.startswith(b"PK")
     assert xlsx_download.value.suggested_filename.endswith(".xlsx")
@@ -337,21 +343,17 @@ def test_coordinator_reads_the_report_and_downloads_it(page: Page, demo: Any) ->
 
 
 def test_coordinator_hides_a_comment_in_place(page: Page, demo: Any) -> None:
-    from lentera.evaluation.models import Answer
+    from lentera.evaluation.models import Comments
+    from lentera.evaluation.tallies import comment_digest
 
-    comment = (
-        Answer.objects.filter(
-            response__survey__cohort__name=COHORT_2025,
-            response__survey__kind="session",
-            review=Answer.Review.SHOWN,
-        )
-        .exclude(text="")
-        .select_related("response__survey")
-        .order_by("id")
-        .first()
+    lists = Comments.objects.filter(survey__cohort__name=COHORT_2025, survey__kind="session").select_related(
+        "survey__library", "survey__session__plan"
     )
-    assert comment is not None, "the demo has no shown comment in 2025"
-    survey = comment.response.survey
+    # a list the floor lets anyone see, and in it a comment shown to the instructor
+    comments = next((c for c in lists.order_by("pk") if len(c.entries) >= c.survey.library.anonymity_floor), None)
+    assert comments is not None, "the demo has no 2025 comments above the floor"
+    text = next(t for t, review in comments.entries if review == "shown")
+    survey = comments.survey
     login(page, demo, "koordinator")
     page.goto(f"{demo.url}/umpan-balik/{survey.pk}/hasil/")
     expect(page.locator("h1")).to_have_text(survey.session.plan.title)
@@ -359,7 +361,7 @@ def test_coordinator_hides_a_comment_in_place(page: Page, demo: Any) -> None:
     assert_accessible(page)
     shot(page, "hasil-umpan-balik.png")
 
-    row = page.locator(f"#comment-{comment.pk}")
+    row = page.locator(f"#comment-{comments.pk}-{comment_digest(text)}")
     expect(row.locator(".badge")).to_have_text(id_("shown to the instructor"))
     page.evaluate("window.__notReloaded = true")
     with page.expect_response(
@@ -372,8 +374,8 @@ def test_coordinator_hides_a_comment_in_place(page: Page, demo: Any) -> None:
     expect(row.get_by_role("button", name=id_("Show"))).to_be_visible()
     expect(row.get_by_role("button", name=id_("Hide"))).to_have_count(0)
     assert page.evaluate("window.__notReloaded === true"), "the page was reloaded instead of swapped in place"
-    comment.refresh_from_db()
-    assert comment.review == Answer.Review.HIDDEN
+    comments.refresh_from_db()
+    assert [text, "hidden"] in comments.entries
     page.mouse.move(0, 0)  # off the new "Show" button, whose hover colours fade in
     page.wait_for_timeout(300)
     assert_accessible(page)

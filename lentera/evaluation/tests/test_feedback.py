@@ -233,3 +233,18 @@ def test_the_scorecard_follows_one_instructor_over_sessions(world: dict[str, Any
     (point,) = instructor_scorecard(library=world["cohort"].library, instructor=world["rina"], floor=5)
     assert point.dimension.mean == pytest.approx(4.0) and point.dimension.n == 20  # 5 people × 4 items
     assert instructor_scorecard(library=world["cohort"].library, instructor=world["rina"], floor=6) == []
+
+
+def test_the_same_words_twice_are_listed_once_and_reviewed_together(world: dict[str, Any]) -> None:
+    survey = world["survey"]
+    for index, person in enumerate(world["people"][:5]):
+        text = "Terlalu cepat" if index < 2 else f"Saran {index}"
+        services.response_submit(survey=survey, answers=_answers(survey, 4, rina=5, text=text), user=person)
+    (listed,) = Comments.objects.exclude(entries=[])
+    shown = services.comment_review(actor=None, comments=listed, digest=comment_digest("Terlalu cepat"), show=True)
+    assert shown == ("Terlalu cepat", "shown", 2)
+    listed.refresh_from_db()
+    assert listed.entries.count(["Terlalu cepat", "shown"]) == 2
+    results = survey_results(survey=survey, floor=5, instructor=world["rina"], coordinator=False)
+    (result,) = [r for b in results.blocks for r in b.items if r.texts]
+    assert [(c.text, c.times) for c in result.texts] == [("Terlalu cepat", 2)] and result.written == 5
