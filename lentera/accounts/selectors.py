@@ -178,17 +178,18 @@ def _last_invited(library: Library) -> Max:
 
 
 def signin_states_attach(*, library: Library, people: list[Any]) -> list[Any]:
-    """Set ``signin_state`` and ``invited_at`` on each person (one query), for the cohort roster."""
-    invited = dict(
-        SignInCode.objects.filter(library=library, user__in=[p.pk for p in people])
+    """Set ``signin_state`` and ``invited_at`` on each person, in one query whatever the number (the
+    people may come with ``last_login`` deferred, as on the cohort roster)."""
+    rows = (
+        User.objects.filter(pk__in=[p.pk for p in people])
+        .annotate(invited=_last_invited(library))
         .order_by()
-        .values("user_id")
-        .annotate(last=Max("created_at"))
-        .values_list("user_id", "last")
+        .values_list("pk", "last_login", "invited")
     )
+    found = {pk: (last_login, invited) for pk, last_login, invited in rows}
     for person in people:
-        person.invited_at = invited.get(person.pk)
-        person.signin_state = signin_state(last_login=person.last_login, invited_at=person.invited_at)
+        last_login, person.invited_at = found.get(person.pk, (None, None))
+        person.signin_state = signin_state(last_login=last_login, invited_at=person.invited_at)
     return people
 
 

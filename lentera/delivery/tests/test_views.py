@@ -1013,7 +1013,7 @@ class TestGroups:
 # Every request starts with three: the session, the user and their memberships (the access).
 
 COHORT_LIST_QUERIES = 3 + 1  # the cohorts with their counts
-COHORT_DETAIL_QUERIES = 3 + 4  # cohort, sessions, their instructors, roster
+COHORT_DETAIL_QUERIES = 3 + 5  # cohort, sessions, their instructors, roster, the roster's sign-in states
 # session, "teaches?" (selector), instructors (the view's "teaches?" too), roster, attendance, materials,
 # who is blocked from checking in (too many wrong codes)
 SESSION_DETAIL_QUERIES = 3 + 7

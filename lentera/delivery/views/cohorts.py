@@ -68,7 +68,7 @@ def cohort_detail(request: AccessRequest, pk: int) -> HttpResponse:
         roster = selectors.cohort_roster(cohort=cohort)
         context["enrolled"] = [e for e in roster if e.status == Enrolment.Status.ENROLLED]
         context["waiting"] = [e for e in roster if e.status == Enrolment.Status.WAITLISTED]
-        signin_states_attach(library=cohort.library, people=[e.user for e in context["enrolled"]])  # one query
+        signin_states_attach(library=access.library, people=[e.user for e in context["enrolled"]])  # one query
         context["withdraw_url"] = url_around_pk("delivery:withdraw")
     return render(request, "delivery/cohort_detail.html", context)
 
