@@ -113,6 +113,11 @@ class ItemResult:
     hidden: bool = False  # below the floor: hidden from everyone
 
     @property
+    def listed(self) -> int:
+        """The comments listed, the same words written twice counted twice."""
+        return sum(c.times for c in self.texts)
+
+    @property
     def answered(self) -> int:
         if self.stats is not None:
             return self.stats.n + self.stats.not_applicable

@@ -110,7 +110,8 @@ def tallies_ensure(
             for role, item, instructor, value in missing
         )
     rows = Comments.objects.filter(survey=survey).order_by("pk")
-    lists = list(rows.select_for_update() if lock_comments else rows) if comment_keys or not lock_comments else []
+    # all of the round's lists, whatever the caller knows of its items: every one is rewritten
+    lists = list(rows.select_for_update() if lock_comments else rows)
     have_lists = {(c.role, c.item_id, c.instructor_id) for c in lists}
     new = [
         Comments(survey=survey, role=role, item_id=item, instructor_id=instructor)

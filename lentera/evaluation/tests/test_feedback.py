@@ -248,3 +248,4 @@ def test_the_same_words_twice_are_listed_once_and_reviewed_together(world: dict[
     results = survey_results(survey=survey, floor=5, instructor=world["rina"], coordinator=False)
     (result,) = [r for b in results.blocks for r in b.items if r.texts]
     assert [(c.text, c.times) for c in result.texts] == [("Terlalu cepat", 2)] and result.written == 5
+    assert result.listed == 2  # two people's words, listed once
