@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lentera.accounts.models import AuditEntry, Library, Membership, Role, SignInCode, User
+from lentera.accounts.models import AuditEntry, Library, Membership, Role, User
 from lentera.lib.tenancy import scoped
 
 if TYPE_CHECKING:
@@ -173,11 +173,11 @@ def signin_state(*, last_login: datetime | None, invited_at: datetime | None) ->
     return SignInState.INVITED if invited_at is not None else SignInState.NEVER
 
 
-def _last_invited(library: Library) -> Max:
+def _last_invited(library: Library | None) -> Max:
     return Max("signin_codes__created_at", filter=Q(signin_codes__library=library))
 
 
-def signin_states_attach(*, library: Library, people: list[Any]) -> list[Any]:
+def signin_states_attach(*, library: Library | None, people: list[Any]) -> list[Any]:
     """Set ``signin_state`` and ``invited_at`` on each person, in one query whatever the number (the
     people may come with ``last_login`` deferred, as on the cohort roster)."""
     rows = (
