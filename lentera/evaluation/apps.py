@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EvaluationConfig(AppConfig):
-    """Feedback forms (templates), their rounds for sessions and cohorts, anonymous responses, the
-    results with their anonymity floor, instructor scorecards, the Kirkpatrick report and the
+    """Feedback forms (templates), their rounds for sessions and cohorts, anonymous answers kept only
+    as each round's aggregates (counters and sorted comment lists), the results with their anonymity
+    floor, instructor scorecards, the Kirkpatrick report and the
     improvement actions that reach the next cohort."""
 
     default_auto_field = "django.db.models.BigAutoField"
