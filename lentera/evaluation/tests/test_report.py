@@ -136,6 +136,8 @@ def test_the_floor_holds_in_the_export_for_the_coordinator_too(coordinator: Any,
     assert Library.objects.get(pk=cohort.library_id).anonymity_floor == 6
     cohort.library.refresh_from_db()
     assert cohort_report(cohort=cohort).reaction.items == []  # and in the report (its PDF is made from it)
+    page = coordinator.client.get(reverse("evaluation:cohort_report", args=[cohort.pk])).content.decode()
+    assert "dijawab kurang dari 6 orang tidak dihitung" in page  # the page says why items are missing
 
 
 def test_the_report_has_a_fixed_number_of_queries(coordinator: Any, cohort: Any) -> None:
