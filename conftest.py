@@ -2,11 +2,20 @@
 
 Library A has a coordinator, an instructor, a participant and a partner; library B has its
 own coordinator. Each persona is a logged-in Django test client; ``anon`` is logged out.
+
+The clock: tests pass on any day. ``LENTERA_TEST_CLOCK`` (an ISO date-time, e.g.
+``2027-01-04T08:30+07:00``) moves the whole run to that moment, still ticking (time-machine), so
+CI also runs the tests that read the clock or the demo (marker ``clock``) on fixed days besides
+today: a new year's first Monday, a leap day. ``make test-clock`` does that.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +37,53 @@ class Persona:
     @property
     def access(self) -> LibraryAccess:
         return LibraryAccess(user=self.user, library=self.library, roles=self.roles, library_count=1)
+
+
+CLOCK = os.environ.get("LENTERA_TEST_CLOCK", "")
+# A test module that reads the clock, builds dates from today, or seeds the demo (whose dates follow
+# today): its tests carry the ``clock`` marker. The reliability tests run servers and tools in other
+# processes, which a pinned clock does not reach, so they are left to today's run.
+_READS_THE_CLOCK = re.compile(r"timezone\.now|localdate|date\.today|datetime\.now|time_machine|seed_demo|\bdemo: ")
+_ROOT = Path(__file__).resolve().parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "clock: reads the clock or the demo; CI runs it on fixed days too")
+    if CLOCK:
+        import time_machine
+
+        moment = datetime.fromisoformat(CLOCK)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("LENTERA_TEST_CLOCK needs a UTC offset, e.g. 2027-01-04T08:30+07:00")
+        time_machine.travel(moment, tick=True).start()  # for the whole run, in every xdist worker
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return f"clock pinned to {CLOCK} (LENTERA_TEST_CLOCK)" if CLOCK else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reads: dict[Path, bool] = {}
+    for item in items:
+        path = Path(item.path)
+        if path not in reads:
+            reliability = _ROOT / "tests" / "reliability" in path.parents
+            reads[path] = not reliability and bool(_READS_THE_CLOCK.search(path.read_text(encoding="utf-8")))
+        if reads[path]:
+            item.add_marker(pytest.mark.clock)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cookies_outlive_a_pinned_clock() -> Any:
+    """With the clock pinned, a cookie's Expires is reckoned from the pinned day, which the real
+    browser of the browser tests may see as long past: keep the cookies for the browser's session."""
+    if not CLOCK:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(SESSION_EXPIRE_AT_BROWSER_CLOSE=True, CSRF_COOKIE_AGE=None):
+        yield
 
 
 @pytest.fixture
