@@ -18,12 +18,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo's links (certificate QR codes, emails) use the port it serves on; its emails are files.
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
+demo: export EMAIL_FILE_PATH ?= data/emails
 demo: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	$(PY) manage.py feedback_sync
 	@echo ""
-	@echo "Lentera is running at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@echo "Lentera is running at $$SITE_URL  (Ctrl+C stops it)"
+	@echo "Emails the demo sends (invitations, password resets, reminders) are files in $$EMAIL_FILE_PATH/"
 	@# the background worker (large imports) runs beside the web server and stops with it
 	$(PY) manage.py db_worker --interval 1 > data/worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \

@@ -113,3 +113,22 @@ def test_embedded_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
     mode, path = result.stdout.strip().splitlines()[-1].split()
     assert mode == "wal"
     assert path == str(tmp_path / "lentera.sqlite3")
+
+
+def test_the_demos_emails_are_files_and_its_links_use_its_port(tmp_path: Path) -> None:
+    """`make demo PORT=…` passes SITE_URL and EMAIL_FILE_PATH: emails land as files, links carry the port."""
+    folder = tmp_path / "emails"
+    env = {"DEBUG": "1", "EMAIL_FILE_PATH": str(folder), "SITE_URL": "http://127.0.0.1:8123/"}
+    code = (
+        "from django.conf import settings; from django.core.mail import send_mail;"
+        "send_mail('Undangan', 'isi', None, ['a@example.id']); print(settings.SITE_URL)"
+    )
+    result = _manage("shell", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("http://127.0.0.1:8123")
+    [written] = list(folder.iterdir())
+    assert "Subject: Undangan" in written.read_text()
+    plan = subprocess.run(["make", "-n", "demo", "PORT=8123"], cwd=ROOT, capture_output=True, text=True, check=True)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "SITE_URL ?= http://127.0.0.1:$(PORT)" in makefile and "EMAIL_FILE_PATH ?= data/emails" in makefile
+    assert "runserver 127.0.0.1:8123" in plan.stdout
