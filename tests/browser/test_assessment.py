@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.delivery_helpers import PHONE, demo_cohort, id_, id_plural, phone_page, scroll_width
@@ -23,15 +22,6 @@ from tests.browser.helpers import assert_accessible, login, path_of, shot
 POST_TITLE = "Post-test Angkatan I 2026"
 
 
-@pytest.fixture
-def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any, monkeypatch: Any) -> Any:
-    from lentera.demo import seed
-
-    for later in ("seed_certificates", "seed_evaluation", "seed_follow_up", "seed_impact"):
-        monkeypatch.setattr(seed, later, lambda *args, **kwargs: None)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    seed.seed_demo()
-    return live_server
 
 
 def _open_post_test() -> Any:

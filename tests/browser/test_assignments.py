@@ -18,7 +18,6 @@ import re
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -33,15 +32,6 @@ CATALOGUING = "Rubrik praktik katalogisasi SLiMS"  # the demo's, 4 criteria
 SERVICE = "Rubrik pengamatan bermain peran layanan"  # the demo's, 5 criteria
 
 
-@pytest.fixture
-def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any, monkeypatch: Any) -> Any:
-    from lentera.demo import seed
-
-    for later in ("seed_certificates", "seed_evaluation", "seed_follow_up", "seed_impact"):
-        monkeypatch.setattr(seed, later, lambda *args, **kwargs: None)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    seed.seed_demo()
-    return live_server
 
 
 # Setup through the services (the demo has no assignments) -----------------------------------

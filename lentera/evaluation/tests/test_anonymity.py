@@ -27,7 +27,7 @@ from django.urls import reverse
 from lentera.evaluation.models import Answer, Comments, Response, Survey, Tally
 from lentera.evaluation.tests.factories import feedback_cohort
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves no re-made content types behind
 
 START = datetime(2026, 3, 9, 1, 0, tzinfo=UTC)  # 08:00 in Pasuruan; each person answers 7 minutes after the last
 # what each of the six people answers: ratings (for every rating field) and a comment

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves no re-made content types behind
 
 BEFORE = [("evaluation", "0002_aggregates")]
 AFTER = [("evaluation", "0004_named_responses_only")]
