@@ -192,7 +192,8 @@ def test_a_pdf_with_html_inside_cannot_run_in_the_sites_origin(
     material = Material.objects.latest("pk")
     assert material.file.name.endswith(".pdf")
     response = participant.client.get(reverse("curriculum:material_download", kwargs={"pk": material.pk}))
-    assert_served_safely(response, "application/pdf", "trik.html")
+    # named by the type it was stored as: never an .html file on the person's disk
+    assert_served_safely(response, "application/pdf", "trik.pdf")
 
 
 # Images: instructor photo, library logo, certificate signature --------------------------------------
