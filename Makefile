@@ -8,7 +8,7 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 # pytest workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test install lint types unit browser messages screenshots clean-venv check-browser bench
+.PHONY: demo test test-clock install lint types unit browser messages screenshots clean-venv check-browser bench
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,15 @@ test: $(STAMP) check-browser $(AXE)
 	$(VENV)/bin/mypy lentera
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest -q -n $(PYTEST_WORKERS)
+
+# The tests that read the clock or the demo, again on fixed days besides today (conftest.py:
+# LENTERA_TEST_CLOCK): the first Monday of a new year and a leap day. CI runs it on SQLite.
+CLOCK_DAYS ?= 2027-01-04T08:30+07:00 2028-02-29T16:45+07:00
+test-clock: $(STAMP)
+	@for day in $(CLOCK_DAYS); do \
+		echo "== clock pinned to $$day =="; \
+		LENTERA_TEST_CLOCK=$$day $(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) -m "clock and not browser" || exit 1; \
+	done
 
 # Regenerate the user-guide screenshots in docs/panduan/img from the browser tests.
 screenshots: $(STAMP) check-browser $(AXE)

@@ -83,6 +83,29 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_helper(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's helper of the same name (it asks for ``transactional_db`` when a test uses the
+    live server), with one step first: a transactional test of another kind that ran earlier in this
+    worker may have flushed the database without restoring it, after which Django's post-migrate
+    signal made the content types again under new ids, and restoring the migrated rows would
+    collide with them. They are removed first (permissions go with them); the restore brings back
+    the originals."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    with django_db_blocker.unblock():
+        ContentType.objects.all().delete()
+    ContentType.objects.clear_cache()
+    request.getfixturevalue("transactional_db")
+    live_server = request.getfixturevalue("live_server")
+    live_server._live_server_modified_settings.enable()
+    yield
+    live_server._live_server_modified_settings.disable()
+
+
 @pytest.fixture
 def demo(live_server: Any, django_db_serialized_rollback: None, settings: Any) -> Any:
     """The Pasuruan demo in the live server's database; returns the live server.
