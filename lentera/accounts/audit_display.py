@@ -141,8 +141,18 @@ def value_text(value: Any, found: Any = None) -> str:
 
 def _changes(entry: AuditEntry) -> list[AuditChange]:
     model = _model(entry.object_type)
+    # PostgreSQL's jsonb does not keep the keys' order: show them in a fixed one (the model's field
+    # order, then the known summary keys' order), the same on every database
+    fields = [f.name for f in model._meta.get_fields()] if model is not None else []
+    known = list(KEY_LABELS)
+
+    def place(key: str) -> tuple[int, int]:
+        return (
+            (fields.index(key), 0) if key in fields else (len(fields), known.index(key) if key in known else len(known))
+        )
+
     lines = []
-    for key, pair in (entry.changes or {}).items():
+    for key, pair in sorted((entry.changes or {}).items(), key=lambda item: place(item[0])):
         label, found = _field_label(model, key)
         if isinstance(pair, list | tuple) and len(pair) == 2:
             old, new = pair
