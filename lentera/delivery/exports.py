@@ -17,10 +17,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, Spacer, Table, TableStyle
 
 from lentera.delivery.models import ScheduledSession
 from lentera.delivery.selectors import session_attendance_rows
@@ -143,18 +142,8 @@ def daftar_hadir_xlsx(sheet: AttendanceSheet) -> bytes:
 
 
 def daftar_hadir_pdf(sheet: AttendanceSheet) -> bytes:
-    pdf_fonts.register()
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=f"{_('Attendance list')} {sheet.session_title}",
-        initialFontName=pdf_fonts.REGULAR,
-    )
+    document = pdf_fonts.a4_document(buffer, title=f"{_('Attendance list')} {sheet.session_title}")
     small = ParagraphStyle("small", fontName=pdf_fonts.REGULAR, fontSize=8.5, leading=10.5)
     head = ParagraphStyle("head", fontName=pdf_fonts.BOLD, fontSize=12, leading=15, alignment=1)
     sub = ParagraphStyle("sub", fontName=pdf_fonts.REGULAR, fontSize=9, leading=11, alignment=1)
@@ -322,19 +311,8 @@ def jp_history_pdf(
     printed_at: Any,
 ) -> bytes:
     """A participant's JP history (``jp_history.HistoryYear`` list) as an A4 PDF for their dossier."""
-    pdf_fonts.register()
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=f"{_('JP history')} {person_name}",
-        author="Lentera",
-        initialFontName=pdf_fonts.REGULAR,
-    )
+    document = pdf_fonts.a4_document(buffer, title=f"{_('JP history')} {person_name}", author="Lentera")
     small = ParagraphStyle("small", fontName=pdf_fonts.REGULAR, fontSize=8.5, leading=10.5)
     head = ParagraphStyle("head", fontName=pdf_fonts.BOLD, fontSize=12, leading=15, alignment=1)
     year_head = ParagraphStyle("year", fontName=pdf_fonts.BOLD, fontSize=10.5, leading=13, spaceBefore=4)

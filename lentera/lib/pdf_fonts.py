@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 
@@ -53,3 +54,23 @@ def has_glyphs(text: str) -> bool:
     register()
     face = pdfmetrics.getFont(REGULAR).face
     return all(ch.isspace() or ord(ch) in face.charToGlyph for ch in text)
+
+
+def a4_document(buffer: Any, *, title: str, author: str = "") -> Any:
+    """An A4 ReportLab document with Lentera's margins, starting in the embedded font."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    register()
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=title,
+        author=author,
+        initialFontName=REGULAR,
+    )
