@@ -166,3 +166,9 @@ def _fresh_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def worker(settings: Any) -> None:
+    """Background tasks run at once: the immediate backend stands in for `manage.py db_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

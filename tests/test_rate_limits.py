@@ -61,4 +61,3 @@ def test_the_third_request_from_one_address_gets_429(name: str, settings: Any) -
     assert answers[2]["Retry-After"] == "600"
     assert "Terlalu banyak permintaan" in answers[2].content.decode()
     assert elsewhere.status_code != 429
-

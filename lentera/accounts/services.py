@@ -10,17 +10,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from lentera.accounts import signin_codes
@@ -173,21 +168,14 @@ def library_update(*, actor: Any, library: Library, **fields: Any) -> Library:
     return library
 
 
-def password_setup_send(*, request: HttpRequest, user: User, library: Library | None) -> None:
-    """Email a one-time link to set a password (people added by a coordinator, invited trainers)."""
-    if not user.email:
-        raise ValidationError({"email": _("This person has no email address to send the link to.")})
-    context = {
-        "user": user,
-        "library": library,
-        "protocol": "https" if request.is_secure() else "http",
-        "domain": request.get_host(),
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
-    subject = "".join(render_to_string("registration/password_set_subject.txt", context).splitlines())
-    body = render_to_string("registration/password_set_email.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+def username_free(base: str) -> str:
+    """``base`` (an email address, a NIP) as a username, with -2, -3… when someone already has it."""
+    base = base.strip().lower()[:140]
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
 
 
 def login_lockout_clear(*, user: User) -> int:
@@ -394,7 +382,6 @@ def invitations_send(*, actor: Any, library: Library, user_ids: Sequence[int], b
 
 def invitation_whatsapp_url(*, actor: Any, library: Library, user: User, base_url: str) -> str:
     """A wa.me link that opens a chat with the person, the invitation message and a fresh link filled in."""
-    from django.template.loader import render_to_string
     from django.utils import translation
 
     if not signin_codes.whatsapp_number(user.phone):

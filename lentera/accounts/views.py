@@ -33,6 +33,7 @@ from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.ratelimit import rate_limited
 from lentera.lib.tenancy import scoped
+from lentera.lib.urls import site_url
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
@@ -41,11 +42,6 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str) -> str
     ):
         return candidate
     return default
-
-
-def _site(request: HttpRequest) -> str:
-    """The address links in emails and on printed codes start with: SITE_URL, else this request's."""
-    return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -256,7 +252,7 @@ def person_add(request: AccessRequest) -> HttpResponse:
                         actor=request.user,
                         library=access.current_library,
                         user_ids=[person.pk],
-                        base_url=_site(request),
+                        base_url=site_url(request),
                     )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -397,7 +393,7 @@ def people_invite(request: AccessRequest) -> HttpResponse:
         actor=request.user,
         library=access.current_library,
         user_ids=list(people.values_list("pk", flat=True)),
-        base_url=_site(request),
+        base_url=site_url(request),
     )
     without_email = people.filter(email="").count()
     if queued:
@@ -443,7 +439,7 @@ def people_code_sheet(request: AccessRequest) -> HttpResponse:
     content = code_sheet.code_sheet_pdf(
         library_name=library.name,
         entries=entries,
-        base_url=_site(request),
+        base_url=site_url(request),
         entry_path=reverse("accounts:code_entry"),
         link_path=lambda code: reverse("accounts:invitation", args=[code]),
         expires=timezone.localdate() + services.signin_code_lifetime(SignInCode.Channel.SHEET),
@@ -462,7 +458,7 @@ def person_invite(request: AccessRequest, pk: int) -> HttpResponse:
         messages.error(request, _("%(name)s has no email address.") % {"name": person.full_name})
     else:
         services.invitations_send(
-            actor=request.user, library=request.access.current_library, user_ids=[person.pk], base_url=_site(request)
+            actor=request.user, library=request.access.current_library, user_ids=[person.pk], base_url=site_url(request)
         )
         messages.success(request, _("A new invitation is being emailed to %(email)s.") % {"email": person.email})
     return redirect("accounts:person_detail", pk=person.pk)
@@ -475,7 +471,7 @@ def person_whatsapp(request: AccessRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(access=request.access, pk=pk)
     try:
         url = services.invitation_whatsapp_url(
-            actor=request.user, library=request.access.current_library, user=person, base_url=_site(request)
+            actor=request.user, library=request.access.current_library, user=person, base_url=site_url(request)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

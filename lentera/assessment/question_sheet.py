@@ -212,7 +212,7 @@ def export_xlsx(questions: list[Any]) -> bytes:
                 "; ".join(c.code or c.title for c in q.competencies.all()),
                 "; ".join(f"{m.programme.year} · {m.title}" for m in q.modules.all()),
                 q.explanation,
-            ]
+            ],
         )
     for column, width in zip("ABCDEFGHIJKLMN", (12, 60, 22, 22, 22, 22, 22, 22, 10, 10, 30, 34, 40), strict=False):
         sheet.column_dimensions[column].width = width

@@ -3,7 +3,6 @@ their own; anyone checks a certificate on the public page (by its number or the 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,12 +23,7 @@ from lentera.delivery.selectors import cohort_get_for_user
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.ratelimit import rate_limited
-
-
-def site_url(request: HttpRequest) -> str:
-    """The public address for QR codes: SITE_URL when set, else the address this request came to."""
-    return (getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
-
+from lentera.lib.urls import site_url
 
 # Public check -----------------------------------------------------------------------------------
 

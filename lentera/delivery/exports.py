@@ -284,7 +284,7 @@ def roster_template_xlsx(*, levels: list[str]) -> bytes:
             "Layanan Referensi",
             levels[0] if levels else "",
             "0812 3456 7890",
-        ]
+        ],
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -26,15 +25,12 @@ from lentera.evaluation.models import FeedbackForm, FormItem, Invitation, Survey
 from lentera.evaluation.views import LIKERT
 from lentera.lib.forms import StyledFormMixin, add_service_errors
 from lentera.lib.ratelimit import rate_limited
+from lentera.lib.urls import site_url
 
 
 class SupervisorForm(StyledFormMixin, forms.Form):
     participant = forms.IntegerField(widget=forms.HiddenInput)
     email = forms.EmailField(label=gettext_lazy("supervisor's email"), max_length=254)
-
-
-def _base_url(request: HttpRequest) -> str:
-    return (getattr(settings, "SITE_URL", "") or request.build_absolute_uri("/")).rstrip("/")
 
 
 # The coordinator --------------------------------------------------------------------------------
@@ -99,7 +95,7 @@ def supervisor_invite(request: AccessRequest, pk: int) -> HttpResponse:
                 survey=survey,
                 participant=participant,
                 email=form.cleaned_data["email"],
-                base_url=_base_url(request),
+                base_url=site_url(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)

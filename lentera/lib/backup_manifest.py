@@ -22,6 +22,7 @@ from psycopg import sql
 
 MANIFEST_FORMAT = 1
 
+
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message is one line, meant for the administrator."""
 

@@ -22,8 +22,6 @@ from tests.browser.helpers import assert_accessible, login, path_of, shot
 POST_TITLE = "Post-test Angkatan I 2026"
 
 
-
-
 def _open_post_test() -> Any:
     from lentera.assessment import exam_services
     from lentera.assessment.models import Question

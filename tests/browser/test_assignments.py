@@ -32,8 +32,6 @@ CATALOGUING = "Rubrik praktik katalogisasi SLiMS"  # the demo's, 4 criteria
 SERVICE = "Rubrik pengamatan bermain peran layanan"  # the demo's, 5 criteria
 
 
-
-
 # Setup through the services (the demo has no assignments) -----------------------------------
 
 

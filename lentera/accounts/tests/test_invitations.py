@@ -25,15 +25,8 @@ from lentera.accounts.models import AuditEntry, Role, SignInCode, User
 from lentera.accounts.tests.factories import LibraryFactory, MembershipFactory, UserFactory
 
 WRONG_CODE = gettext_lazy("This code does not work. Check it, or ask your coordinator for a new one.")
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 2 March 2026, 09:00 in Jakarta
 NEW_PASSWORD = "Pustaka-Baru-2026"  # noqa: S105 - test value
-
-
-@pytest.fixture
-def worker(settings: Any) -> None:
-    """Tasks run at once (the immediate backend stands in for `manage.py db_worker`)."""
-    settings.TASKS = IMMEDIATE
 
 
 def newcomer(library: Any, *, email: str = "", phone: str = "", role: str = Role.PARTICIPANT, **extra: Any) -> User:

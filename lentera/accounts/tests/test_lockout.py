@@ -89,10 +89,10 @@ class TestLockout:
         response = attempt(shared_pc, "instructor_a", TEST_PASSWORD)
         assert response.status_code == 302 and signed_in(shared_pc)
 
+    @pytest.mark.usefixtures("worker")
     def test_the_password_reset_is_not_blocked_and_lifts_the_lock(
         self, participant: Any, settings: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         client = Client()
         fail(client, "participant_a", 5)
         assert client.get(reverse("accounts:password_reset")).status_code == 200

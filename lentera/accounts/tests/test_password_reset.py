@@ -19,15 +19,8 @@ from lentera.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MONDAY = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 09:00 WIB, on the hour
 RESET = "accounts:password_reset"
-
-
-@pytest.fixture
-def worker(settings: Any) -> None:
-    """Tasks run at once (the immediate backend stands in for `manage.py db_worker`)."""
-    settings.TASKS = IMMEDIATE
 
 
 @pytest.fixture

@@ -1,11 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.core import mail
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
 
 from lentera.accounts import services
 from lentera.accounts.models import AuditEntry, Membership, Role
@@ -165,19 +161,11 @@ class TestLibraryUpdate:
             services.library_update(actor=None, library=LibraryFactory(), slug="lain")
 
 
-class TestPasswordSetup:
-    def test_sends_a_one_time_link(self, django_capture_on_commit_callbacks: Any) -> None:
-        user = UserFactory(email="baru@contoh.id")
-        request = RequestFactory().get("/")
-        with django_capture_on_commit_callbacks(execute=True):
-            services.password_setup_send(request=request, user=user, library=LibraryFactory(name="Perpus X"))
-        [message] = mail.outbox
-        assert message.to == ["baru@contoh.id"]
-        assert "/akun/atur-kata-sandi/" in message.body
-        assert user.username in message.body
+class TestUsernameFree:
+    def test_the_address_itself_when_nobody_has_it(self) -> None:
+        assert services.username_free(" Rina.W@Kampus.ac.id ") == "rina.w@kampus.ac.id"
 
-    def test_refuses_a_person_without_email(self) -> None:
-        user = UserFactory(email="")
-        with pytest.raises(ValidationError):
-            services.password_setup_send(request=RequestFactory().get("/"), user=user, library=None)
-        assert not mail.outbox
+    def test_a_number_when_someone_already_has_it_in_any_case(self) -> None:
+        UserFactory(username="Rina.W@kampus.ac.id")
+        UserFactory(username="rina.w@kampus.ac.id-2")
+        assert services.username_free("rina.w@kampus.ac.id") == "rina.w@kampus.ac.id-3"

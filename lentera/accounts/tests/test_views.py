@@ -196,10 +196,10 @@ class TestPeople:
         assert html.lstrip().startswith('<div id="people-table">')
         assert "<nav" not in html.split('<div id="people-table">')[0]
 
+    @pytest.mark.usefixtures("worker")
     def test_add_person_with_role_and_invitation(
         self, coordinator: Any, django_capture_on_commit_callbacks: Any, settings: Any
     ) -> None:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         with django_capture_on_commit_callbacks(execute=True):
             response = coordinator.client.post(
                 reverse("accounts:person_add"),
@@ -282,10 +282,10 @@ class TestAuditLog:
 
 
 class TestPasswordReset:
+    @pytest.mark.usefixtures("worker")
     def test_reset_by_email_link(
         self, participant: Any, settings: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
-        settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
         client = Client()
         with django_capture_on_commit_callbacks(execute=True):  # sent in the background: password_reset.py
             client.post(reverse("accounts:password_reset"), {"email": participant.user.email})

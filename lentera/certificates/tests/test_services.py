@@ -22,7 +22,6 @@ from lentera.delivery.models import Cohort
 pytestmark = pytest.mark.django_db
 WIB = ZoneInfo("Asia/Jakarta")
 ISSUED = datetime(2025, 8, 20, 10, 0, tzinfo=WIB)
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def png(width: int = 60, height: int = 20) -> SimpleUploadedFile:
@@ -246,10 +245,10 @@ class TestSettings:
 
 
 class TestBackground:
+    @pytest.mark.usefixtures("worker")
     def test_a_run_issues_and_records_its_progress(
         self, coordinator: Any, cohort: Cohort, settings: Any, django_capture_on_commit_callbacks: Any
     ) -> None:
-        settings.TASKS = IMMEDIATE
         with django_capture_on_commit_callbacks(execute=True):
             run = services.issue_run_start(actor=coordinator.user, cohort=cohort, base_url=BASE_URL)
         run.refresh_from_db()

@@ -17,7 +17,6 @@ from lentera.delivery.tests.factories import CohortFactory
 from lentera.delivery.views import roster as roster_views
 
 pytestmark = pytest.mark.django_db
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def workbook(rows: int, *, bad: bool = False) -> SimpleUploadedFile:
@@ -37,11 +36,10 @@ def cohort(coordinator: Any) -> Cohort:
 
 
 @pytest.fixture
-def in_background(monkeypatch: Any, settings: Any) -> None:
+def in_background(monkeypatch: Any, worker: None) -> None:
     """Every list counts as large; tasks run at once (the immediate backend stands in for the worker)."""
     monkeypatch.setattr(roster_views, "BACKGROUND_BYTES", 0)
     monkeypatch.setattr(roster_views, "BACKGROUND_ROWS", 0)
-    settings.TASKS = IMMEDIATE
 
 
 def test_a_large_list_is_checked_then_imported_in_the_background(

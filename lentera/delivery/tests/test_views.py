@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from lentera.accounts.models import Membership, Role, User
+from lentera.accounts.models import Membership, Role, SignInCode, User
 from lentera.accounts.tests.factories import MembershipFactory, UserFactory
 from lentera.curriculum.tests.factories import CompetencyFactory, ProgrammeFactory, SessionPlanFactory
 from lentera.delivery import checkin, services
@@ -761,7 +761,7 @@ class TestInstructorAdd:
         assert mail.outbox == []
 
     def test_a_new_person_is_created_and_invited_by_email(
-        self, coordinator: Any, django_capture_on_commit_callbacks: Any
+        self, coordinator: Any, worker: None, django_capture_on_commit_callbacks: Any
     ) -> None:
         with django_capture_on_commit_callbacks(execute=True):
             response = coordinator.client.post(
@@ -784,8 +784,12 @@ class TestInstructorAdd:
             "Universitas Airlangga",
         )
         assert Membership.objects.filter(user=person, library=coordinator.library, role=Role.INSTRUCTOR).exists()
+        assert person.username == "rina.wulandari@kampus.ac.id"
+        # the invitation every new person gets (a one-time link to set a password), not a reset email
         [invitation] = mail.outbox
         assert invitation.to == ["rina.wulandari@kampus.ac.id"]
+        assert "/akun/undangan/" in invitation.body and person.username in invitation.body
+        assert SignInCode.objects.get().user == person
 
     @pytest.mark.parametrize("both", [True, False], ids=["both", "neither"])
     def test_either_an_existing_or_a_new_person(self, coordinator: Any, participant: Any, both: bool) -> None:

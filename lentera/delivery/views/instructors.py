@@ -12,13 +12,14 @@ from django.views.decorators.http import require_http_methods
 
 from lentera.accounts import services as account_services
 from lentera.accounts.access import AccessRequest, role_required
-from lentera.accounts.models import Role, User
+from lentera.accounts.models import Role
 from lentera.delivery import selectors, services
 from lentera.delivery.forms import (
     InstructorAddForm,
     InstructorForm,
 )
 from lentera.lib.forms import add_service_errors
+from lentera.lib.urls import site_url
 
 # Instructors ------------------------------------------------------------------------------------
 
@@ -39,20 +40,22 @@ def instructor_add(request: AccessRequest) -> HttpResponse:
         profile_fields = {k: data[k] for k in InstructorForm.Meta.fields}
         try:
             with transaction.atomic():
-                person = data["person"]
+                person, new_person = data["person"], False
                 if person is None:
-                    username = data["email"].split("@")[0][:30]
-                    if User.objects.filter(username__iexact=username).exists():
-                        username = f"{username}{User.objects.count() + 1}"
                     person = account_services.user_create(
                         actor=request.user,
                         library=library,
-                        username=username,
+                        username=account_services.username_free(data["email"]),
                         full_name=data["full_name"],
                         email=data["email"],
                     )
-                    account_services.password_setup_send(request=request, user=person, library=library)
+                    new_person = True
                 services.instructor_register(actor=request.user, library=library, user=person, **profile_fields)
+                if new_person:
+                    # the same invitation as people added by hand or by import: a one-time link, in the background
+                    account_services.invitations_send(
+                        actor=request.user, library=library, user_ids=[person.pk], base_url=site_url(request)
+                    )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

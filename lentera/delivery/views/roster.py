@@ -17,6 +17,7 @@ from lentera.delivery.forms import (
 )
 from lentera.lib.downloads import download
 from lentera.lib.spreadsheet import unpacked_size
+from lentera.lib.urls import site_url
 from lentera.lib.xlsx import XLSX_CONTENT_TYPE
 
 # Participant list import ------------------------------------------------------------------------
@@ -83,14 +84,14 @@ def roster_import_confirm(request: AccessRequest, pk: int) -> HttpResponse:
     if valid > BACKGROUND_ROWS:
         try:
             services.roster_import_request_apply(
-                actor=request.user, roster_import=roster_import, base_url=request.build_absolute_uri("/")
+                actor=request.user, roster_import=roster_import, base_url=site_url(request)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(roster_import)
     try:
         summary = services.roster_import_apply(
-            actor=request.user, roster_import=roster_import, base_url=request.build_absolute_uri("/")
+            actor=request.user, roster_import=roster_import, base_url=site_url(request)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

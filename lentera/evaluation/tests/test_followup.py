@@ -31,8 +31,6 @@ from lentera.evaluation.selectors import survey_items
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
 
 @pytest.fixture(autouse=True)
 def english() -> Any:
@@ -103,10 +101,10 @@ def test_without_a_follow_up_form_nothing_opens() -> None:
         _opened(cohort)
 
 
+@pytest.mark.usefixtures("worker")
 def test_participants_are_told_by_email_when_the_round_opens(
     settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.TASKS = IMMEDIATE
     cohort = _cohort()
     with django_capture_on_commit_callbacks(execute=True):
         survey = _opened(cohort)
@@ -117,10 +115,10 @@ def test_participants_are_told_by_email_when_the_round_opens(
 # Supervisors ------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("worker")
 def test_a_supervisor_is_emailed_a_one_time_link_kept_only_as_a_hash(
     settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.TASKS = IMMEDIATE
     survey = _opened(_cohort())
     person = _participants(survey)[0]
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,10 +200,10 @@ def test_a_closed_round_takes_no_supervisor() -> None:
 # Reminders --------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("worker")
 def test_reminders_go_once_and_only_to_those_who_have_not_answered(
     settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.TASKS = IMMEDIATE
     survey = _opened(_cohort())
     done, waiting, _third = _participants(survey)
     services.response_submit(survey=survey, answers=_ratings(survey, "follow_up"), user=done)
@@ -231,11 +229,11 @@ def test_reminders_go_once_and_only_to_those_who_have_not_answered(
     assert len(mail.outbox) == 3
 
 
+@pytest.mark.usefixtures("worker")
 def test_a_reminder_queued_before_an_answer_is_not_sent(settings: Any, django_capture_on_commit_callbacks: Any) -> None:
     """The worker may run a reminder late: by then the person may have answered."""
     from lentera.evaluation.tasks import send_feedback_reminder
 
-    settings.TASKS = IMMEDIATE
     survey = _opened(_cohort(people=1))
     (person,) = _participants(survey)
     invitation = survey.invitations.get()
@@ -280,10 +278,10 @@ def cohort_a(coordinator: Any) -> Any:
     return _cohort(coordinator.library)
 
 
+@pytest.mark.usefixtures("worker")
 def test_the_coordinator_opens_the_follow_up_and_asks_a_supervisor(
     coordinator: Any, cohort_a: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.TASKS = IMMEDIATE
     url = reverse("evaluation:follow_up", args=[cohort_a.pk])
     assert "Open the follow-up now" in coordinator.client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
