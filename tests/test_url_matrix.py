@@ -307,6 +307,10 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:enrol_search": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:enrol": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
     "delivery:withdraw": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["enrolment"].pk}),
+    # back to the cohort's page, told who is invited again (nobody there has an address)
+    "delivery:cohort_invite": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
+    # the participant of library A's cohort has never signed in when the coordinator asks: a PDF of their code
+    "delivery:cohort_code_sheet": ("post", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:session_schedule": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:programme_schedule": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     "delivery:session_detail": ("get", STAFF_OBJECT, lambda o: {"pk": o["session"].pk}),

@@ -193,8 +193,11 @@ def signin_states_attach(*, library: Library | None, people: list[Any]) -> list[
     return people
 
 
-def people_not_signed_in(*, access: LibraryAccess, without_email: bool = False) -> QuerySet[User]:
-    """The current library's people who have never signed in (coordinator only), by name."""
+def people_not_signed_in(
+    *, access: LibraryAccess, without_email: bool = False, among: QuerySet[Any] | None = None
+) -> QuerySet[User]:
+    """The current library's people who have never signed in (coordinator only), by name; ``among``
+    (user ids, e.g. a cohort's participants) narrows them and never widens them beyond the library."""
     if not access.is_coordinator:
         raise PermissionDenied
     people = User.objects.filter(
@@ -202,6 +205,8 @@ def people_not_signed_in(*, access: LibraryAccess, without_email: bool = False) 
         last_login__isnull=True,
         erased_at__isnull=True,
     )
+    if among is not None:
+        people = people.filter(pk__in=among)
     if without_email:
         people = people.filter(email="")
     return people.order_by("full_name", "username")

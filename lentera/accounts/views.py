@@ -19,15 +19,15 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import activate, ngettext
+from django.utils.translation import activate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lentera.accounts import code_sheet, forms, personal_data, selectors, services, signin_codes
+from lentera.accounts import forms, invitation_views, personal_data, selectors, services, signin_codes
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.accounts.audit_display import describe
 from lentera.accounts.middleware import SESSION_KEY
-from lentera.accounts.models import Membership, Role, SignInCode
+from lentera.accounts.models import Membership, Role
 from lentera.accounts.password_reset import password_reset, password_reset_confirm  # noqa: F401 (urls.py)
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
@@ -387,65 +387,18 @@ def audit_log(request: AccessRequest) -> HttpResponse:
 @require_POST
 def people_invite(request: AccessRequest) -> HttpResponse:
     """Email a new invitation to everyone of the library who has never signed in and has an address."""
-    access = request.access
-    people = selectors.people_not_signed_in(access=access)
-    queued = services.invitations_send(
-        actor=request.user,
-        library=access.current_library,
-        user_ids=list(people.values_list("pk", flat=True)),
-        base_url=site_url(request),
-    )
-    without_email = people.filter(email="").count()
-    if queued:
-        messages.success(
-            request,
-            ngettext(
-                "An invitation is being emailed to %(n)s person who has never signed in.",
-                "Invitations are being emailed to %(n)s people who have never signed in.",
-                queued,
-            )
-            % {"n": queued},
-        )
-    else:
-        messages.info(request, _("Nobody who has never signed in has an email address."))
-    if without_email:
-        messages.info(
-            request,
-            ngettext(
-                "%(n)s person has no email address: print a sign-in code for them.",
-                "%(n)s people have no email address: print sign-in codes for them.",
-                without_email,
-            )
-            % {"n": without_email},
-        )
-    return redirect("accounts:people")
+    people = selectors.people_not_signed_in(access=request.access)
+    return invitation_views.invite_again(request, people=people, back=reverse("accounts:people"))
 
 
 @role_required(Role.COORDINATOR)
 @require_POST
 def people_code_sheet(request: AccessRequest) -> HttpResponse:
     """A PDF of new one-time sign-in codes for the people who have never signed in (old sheets stop working)."""
-    access = request.access
     form = forms.CodeSheetForm(request.POST)
     without_email = form.is_valid() and form.cleaned_data["without_email"]
-    people = list(selectors.people_not_signed_in(access=access, without_email=without_email))
-    if not people:
-        messages.info(request, _("Everyone has signed in already: there are no codes to print."))
-        return redirect("accounts:people")
-    library = access.current_library
-    entries = services.signin_codes_create(
-        actor=request.user, library=library, users=people, channel=SignInCode.Channel.SHEET
-    )
-    content = code_sheet.code_sheet_pdf(
-        library_name=library.name,
-        entries=entries,
-        base_url=site_url(request),
-        entry_path=reverse("accounts:code_entry"),
-        link_path=lambda code: reverse("accounts:invitation", args=[code]),
-        expires=timezone.localdate() + services.signin_code_lifetime(SignInCode.Channel.SHEET),
-    )
-    filename = f"kode-masuk-{timezone.localdate():%Y-%m-%d}.pdf"
-    return download(content, filename=filename, content_type="application/pdf")
+    people = selectors.people_not_signed_in(access=request.access, without_email=without_email)
+    return invitation_views.code_sheet_download(request, people=people, back=reverse("accounts:people"))
 
 
 @role_required(Role.COORDINATOR)

@@ -26,8 +26,11 @@ from lentera.delivery.views.roster import (
 )
 from lentera.delivery.views.schedule import session_detail, session_edit, session_schedule
 from lentera.delivery.views.scheduler import programme_schedule
+from lentera.delivery.views.signin import cohort_code_sheet, cohort_invite
 
 __all__ = [
+    "cohort_code_sheet",
+    "cohort_invite",
     "STAFF_ROLES",
     "attendance_mark",
     "attendance_sheet",

@@ -69,6 +69,7 @@ def cohort_detail(request: AccessRequest, pk: int) -> HttpResponse:
         context["enrolled"] = [e for e in roster if e.status == Enrolment.Status.ENROLLED]
         context["waiting"] = [e for e in roster if e.status == Enrolment.Status.WAITLISTED]
         signin_states_attach(library=access.library, people=[e.user for e in context["enrolled"]])  # one query
+        context["not_signed_in"] = sum(1 for e in context["enrolled"] if e.user.signin_state != "active")
         context["withdraw_url"] = url_around_pk("delivery:withdraw")
     return render(request, "delivery/cohort_detail.html", context)
 
