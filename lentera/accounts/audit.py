@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, Any] = {
     "session.schedule": _("Session scheduled"),
     "session.reschedule": _("Session moved"),
     "attendance.mark": _("Attendance marked"),
+    "checkin.blocked": _("Check-in blocked after too many wrong codes"),
     "roster.import": _("Participant list imported"),
     "roster.cancel": _("Participant list not imported"),
     "groups.form": _("Discussion groups formed"),

@@ -90,6 +90,8 @@ def _check_code(*, session: ScheduledSession, user: User, code: str, now: dateti
         right = wrong < checkin.MAX_WRONG_CODES and checkin.code_is_valid(session.checkin_secret, code, now)
         if not right and wrong < checkin.MAX_WRONG_CODES:
             wrong = _count_wrong_code(session=session, user=user, failure=failure, now=now)
+            if wrong == checkin.MAX_WRONG_CODES:  # this try reached the limit: the coordinator can see who and when
+                audit_record(actor=user, library=session.library, action="checkin.blocked", obj=session)
     if wrong >= checkin.MAX_WRONG_CODES:
         raise CheckinRefused(
             _("Too many wrong codes for this session. Ask the instructor to mark your attendance by hand.")

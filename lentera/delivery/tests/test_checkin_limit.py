@@ -109,6 +109,15 @@ class TestTheLimit:
         moment = START + timedelta(hours=2, minutes=1)
         assert attempt(learner, later, current_code(later.checkin_secret, moment), moment).created
 
+    def test_reaching_the_limit_is_in_the_audit_log_once(self, lesson: ScheduledSession, learner: Any) -> None:
+        from lentera.accounts.models import AuditEntry
+
+        fail(learner, lesson, MAX_WRONG_CODES - 1)
+        assert not AuditEntry.objects.filter(action="checkin.blocked").exists()
+        fail(learner, lesson, 3)  # the tenth, then two more after the limit
+        [entry] = AuditEntry.objects.filter(action="checkin.blocked")
+        assert (entry.actor, entry.library, entry.object_id) == (learner, lesson.library, str(lesson.pk))
+
     def test_the_instructor_sees_who_is_blocked_until_marked(
         self, lesson: ScheduledSession, learner: Any, instructor: Any
     ) -> None:
@@ -138,10 +147,28 @@ class TestPages:
             for _ in range(MAX_WRONG_CODES):
                 participant.client.post(url, {"code": wrong_code(session, NOW)})
             response = participant.client.post(url, {"code": current_code(session.checkin_secret, NOW)})
-        assert response.status_code == 200
-        assert response.context["form"].errors["code"] == [indonesian(BLOCKED)]
-        assert escape(indonesian(BLOCKED)) in response.content.decode()
+        assert response.status_code == 200 and response.context["blocked"]
+        html = response.content.decode()
+        assert escape(indonesian(BLOCKED)) in html
+        assert 'name="code"' not in html  # no field to type into: only the instructor can mark them now
         assert not Attendance.objects.exists()
+        with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+            again = participant.client.get(url).content.decode()
+        assert escape(indonesian(BLOCKED)) in again and 'name="code"' not in again
+
+    def test_the_tenth_wrong_code_shows_the_reason_without_the_field(
+        self, participant: Any, session: ScheduledSession
+    ) -> None:
+        import time_machine
+
+        url = reverse("delivery:check_in_session", args=[session.pk])
+        with time_machine.travel(NOW, tick=False):
+            for _ in range(MAX_WRONG_CODES - 1):
+                participant.client.post(url, {"code": wrong_code(session, NOW)})
+            ninth = participant.client.get(url).content.decode()
+            tenth = participant.client.post(url, {"code": wrong_code(session, NOW)}).content.decode()
+        assert 'name="code"' in ninth
+        assert escape(indonesian(BLOCKED)) in tenth and 'name="code"' not in tenth
 
     def test_the_attendance_list_flags_the_blocked_person(
         self, instructor: Any, participant: Any, session: ScheduledSession

@@ -111,7 +111,8 @@ def check_in(request: AccessRequest, pk: int | None = None) -> HttpResponse:
     elif len(open_sessions) == 1:
         session = open_sessions[0]
     form = CheckinForm(request.POST or None, initial={"code": request.GET.get("kode", "")})
-    if request.method == "POST" and form.is_valid():
+    blocked = session is not None and request.user.pk in selectors.checkin_blocked_user_ids(session=session)
+    if request.method == "POST" and form.is_valid() and not blocked:
         chosen = session or _session_from_post(request, open_sessions)
         if chosen is None:
             form.add_error(None, _("No session of yours is open for check-in now."))
@@ -120,6 +121,7 @@ def check_in(request: AccessRequest, pk: int | None = None) -> HttpResponse:
                 result = services.check_in(user=request.user, session=chosen, code=form.cleaned_data["code"])
             except services.CheckinRefused as refusal:
                 form.add_error("code", refusal.messages[0])
+                blocked = session is not None and request.user.pk in selectors.checkin_blocked_user_ids(session=session)
             else:
                 status = result.attendance.get_status_display()
                 if result.created:
@@ -127,7 +129,8 @@ def check_in(request: AccessRequest, pk: int | None = None) -> HttpResponse:
                 else:
                     messages.info(request, _("You were already checked in (%(status)s).") % {"status": status})
                 return redirect(chosen)
-    return render(request, "delivery/check_in.html", {"form": form, "session": session, "open_sessions": open_sessions})
+    context = {"form": form, "session": session, "open_sessions": open_sessions, "blocked": blocked}
+    return render(request, "delivery/check_in.html", context)
 
 
 def _session_from_post(request: AccessRequest, open_sessions: list[ScheduledSession]) -> ScheduledSession | None:
