@@ -54,6 +54,7 @@ def chart_labels(labels: list[str], width: float) -> tuple[list[str], list[str]]
     """
     if not labels:
         return [], []
+    pdf_fonts.register()  # the labels are measured in the embedded font, whatever ran before
     room = width / len(labels) - 4  # a little air between neighbours
     wrapped = [simpleSplit(label, pdf_fonts.REGULAR, LABEL_SIZE, room) for label in labels]
     fits = all(

@@ -224,3 +224,16 @@ def xlsx_rows(content: bytes) -> list[tuple[Any, ...]]:
     rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
     book.close()
     return rows
+
+
+def pdf_page_png(pdf: bytes, target: Path, *, dpi: int = 70, page: int = 0) -> Path:
+    """Render one page of a PDF to a PNG file (pypdfium2: a wheel, nothing to install on the machine)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        image = document[page].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    image.save(target)
+    return target
