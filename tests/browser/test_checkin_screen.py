@@ -125,6 +125,7 @@ def test_after_ten_wrong_codes_the_participant_is_sent_to_the_instructor(
             phone.get_by_role("button", name=id_("I am here")).click()
         blocked = id_("Too many wrong codes for this session. Ask the instructor to mark your attendance by hand.")
         expect(phone.locator("main")).to_contain_text(blocked)
+        expect(phone.locator("#id_code")).to_have_count(0)  # nothing left to type: the instructor marks her
         assert scroll_width(phone) <= PHONE["width"]
         assert_accessible(phone)
         shot(phone, "presensi-terblokir-375.png")
