@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -136,26 +138,43 @@ TEMPLATES = [
 ]
 
 # Database: SQLite (WAL) in the data folder unless DATABASE_URL is set.
-_database_url = env_str("DATABASE_URL")
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
-else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "lentera.sqlite3"),
-            "OPTIONS": {
-                # secure_delete: a deleted row's bytes are overwritten, not left in free pages where
-                # a copy of the file would still show them (anonymous feedback, docs/architecture.md)
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
-                    "PRAGMA secure_delete=ON;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
-    }
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+# Every SQLite database gets these, the default one and one named by DATABASE_URL alike:
+# - WAL: readers never wait for the writer. A busy timeout: a writer waits up to 5 s for another
+#   instead of failing at once with "database is locked". IMMEDIATE transactions: a transaction
+#   takes the write lock when it begins (waiting its turn), so one that reads then writes is never
+#   refused at its first write because another wrote in between.
+# - secure_delete: a deleted row's bytes are overwritten, not left in free pages where a copy of the
+#   file would still show them (anonymous feedback, docs/architecture.md).
+SQLITE_OPTIONS: dict[str, Any] = {
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA secure_delete=ON;"
+    ),
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+def database_settings(environ: Mapping[str, str], data_dir: Path) -> dict[str, dict[str, Any]]:
+    """DATABASES from an environment: DATABASE_URL when set, else an SQLite file in the data folder.
+
+    Options given in a DATABASE_URL's query string win over SQLITE_OPTIONS."""
+    url = environ.get("DATABASE_URL", "")
+    if url:
+        raw_age = environ.get("DB_CONN_MAX_AGE", "")
+        try:
+            conn_max_age = int(raw_age) if raw_age else 60
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DB_CONN_MAX_AGE={raw_age!r} is not an integer") from exc
+        database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    else:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        database = {"ENGINE": SQLITE_ENGINE, "NAME": str(data_dir / "lentera.sqlite3")}
+    if database.get("ENGINE") == SQLITE_ENGINE:
+        database["OPTIONS"] = {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}
+    return {"default": database}
+
+
+DATABASES = database_settings(os.environ, DATA_DIR)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
