@@ -336,9 +336,10 @@ def _postgres_dump(target: PgTarget, out: Path) -> tuple[dict[str, TableSummary]
 
 def backup_check(*, path: Path, database: Mapping[str, Any]) -> Manifest:
     """The manifest of a backup whose dump is complete (size and SHA-256 as recorded) and made by this
-    database engine. Changes nothing."""
+    database engine. Changes nothing. A relative ``path`` is read from the current folder."""
+    path = path.expanduser().absolute()
     if not path.is_file():
-        raise BackupError(f"{path} does not exist")
+        raise BackupError(f"{path} does not exist" if not path.exists() else f"{path} is not a file")
     manifest_path = manifest_path_for(path)
     if not manifest_path.is_file():
         raise BackupError(f"the manifest {manifest_path.name} is missing beside the backup; it is needed to verify it")
@@ -371,7 +372,8 @@ class RestoreMismatch(BackupError):
 
 def backup_restore(*, path: Path, database: Mapping[str, Any], manifest: Manifest) -> RestoreResult:
     """Replace the configured database with the backup, then verify every table against the manifest.
-    Raises RestoreMismatch when any table differs."""
+    Raises RestoreMismatch when any table differs. A relative ``path`` is read from the current folder."""
+    path = path.expanduser().absolute()
     if engine_of(database) == "sqlite":
         return RestoreResult(tables=_sqlite_restore(path, Path(database["NAME"]), manifest))
     return _postgres_restore(path, PgTarget.from_settings(database), manifest)

@@ -73,10 +73,12 @@ class Scratch:
     data_dir: Path
     conninfo: str  # PostgreSQL only
 
-    def manage(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def manage(
+        self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
-            cwd=settings.BASE_DIR,
+            cwd=cwd or settings.BASE_DIR,
             env=env or self.env,
             capture_output=True,
             text=True,
@@ -220,14 +222,50 @@ def test_round_trip_restores_every_tables_rows_and_checksums(scratch: Scratch, b
         assert "Dropped 1 tables the backup does not have: later_feature" in done.stdout
 
 
-def test_restore_without_yes_refuses_and_changes_nothing(scratch: Scratch, backup: Backup) -> None:
+def test_a_dry_run_of_a_good_backup_succeeds_and_changes_nothing(scratch: Scratch, backup: Backup) -> None:
     before = scratch.differ_from(backup)
 
     done = scratch.manage("lentera_restore", str(backup.path))
 
-    assert done.returncode != 0
-    assert "replaces the current database" in done.stderr and "--yes" in done.stderr
+    assert done.returncode == 0, done.stderr  # a good backup: scripts can rely on the exit status
+    assert "the file matches its manifest" in done.stdout
+    assert f"Dry run, nothing changed: the backup {backup.path} can be restored." in done.stdout
+    assert "With --yes it replaces the current database" in done.stdout
+    assert "OK:" not in done.stdout
     assert scratch.summaries() == before
+
+
+def test_a_dry_run_of_a_damaged_backup_fails(scratch: Scratch, backup: Backup, tmp_path: Path) -> None:
+    path = _copy(backup, tmp_path / "damaged")
+    path.write_bytes(path.read_bytes()[:-10])
+
+    done = scratch.manage("lentera_restore", str(path))
+
+    assert done.returncode == 1
+    assert "Dry run" not in done.stdout
+    assert _last_line(done.stderr).startswith("CommandError: Restore refused: ")
+    assert "damaged or incomplete" in done.stderr
+
+
+def test_a_relative_path_is_read_from_the_current_folder(scratch: Scratch, backup: Backup, tmp_path: Path) -> None:
+    """As an administrator types it: `cd /var/backups/lentera`, then the file name alone."""
+    path = _copy(backup, tmp_path / "backups")
+    before = scratch.differ_from(backup)
+
+    dry = scratch.manage("lentera_restore", path.name, cwd=path.parent)
+    assert dry.returncode == 0, dry.stderr
+    assert f"the backup {path} can be restored" in dry.stdout  # named by its absolute path
+    assert scratch.summaries() == before
+
+    missing = scratch.manage("lentera_restore", path.name, cwd=tmp_path)
+    assert missing.returncode == 1
+    assert _last_line(missing.stderr) == f"CommandError: Restore refused: {tmp_path / path.name} does not exist"
+
+    (tmp_path / "elsewhere").mkdir()
+    done = scratch.manage("lentera_restore", f"../backups/{path.name}", "--yes", cwd=tmp_path / "elsewhere")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "OK: " in done.stdout
+    assert scratch.summaries() == backup.manifest.tables
 
 
 @pytest.mark.parametrize("damage", ["truncated", "truncated, manifest rewritten to match", "not a backup at all"])
@@ -314,7 +352,7 @@ def test_keep_deletes_only_the_oldest_backups_of_the_folder_from_BACKUP_DIR(scra
 
     assert done.returncode == 0, done.stderr
     kept = backups_in(folder)
-    assert len(kept) == 2 and kept[0] == old[2] and kept[1].name.startswith("lentera-2026")
+    assert len(kept) == 2 and kept[0] == old[2] and kept[1] not in old  # the new one, whatever today is
     assert all(not p.exists() and not manifest_path_for(p).exists() for p in old[:2])
     assert manifest_path_for(kept[1]).exists() and all(p.exists() for p in others)
     assert done.stdout.count("Deleted old backup: ") == 2

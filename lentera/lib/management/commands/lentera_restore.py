@@ -20,12 +20,17 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="the backup file (its .manifest.json must be beside it)")
-        parser.add_argument("--yes", action="store_true", help="really replace the current database")
+        parser.add_argument(
+            "path", help="the backup file, absolute or relative to the current folder (its .manifest.json beside it)"
+        )
+        parser.add_argument(
+            "--yes", action="store_true", help="really replace the current database (without it: only check the backup)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         database = settings.DATABASES["default"]
-        path = Path(options["path"]).expanduser()
+        # Absolute from here on: messages name the file that was read, and pg_restore gets the same path.
+        path = Path(options["path"]).expanduser().absolute()
         try:
             manifest = backup_check(path=path, database=database)
         except BackupError as exc:
@@ -43,11 +48,19 @@ class Command(BaseCommand):
         )
         where = _describe(database)
         if not options["yes"]:
-            raise CommandError(
-                f"Not restored: this replaces the current database ({where}) with the backup, and everything "
-                f"written since {manifest.created} is lost. Stop lentera-web and lentera-worker, then run again "
-                "with --yes."
+            # A dry run that found the backup good is a success (exit status 0): scripts and the guide's walk
+            # rely on it. Nothing is changed without --yes.
+            self.stdout.write(
+                f"Dry run, nothing changed: the backup {path} can be restored. With --yes it replaces the current "
+                f"database ({where}), and everything written since {manifest.created} is lost. Stop lentera-web "
+                "and lentera-worker first."
             )
+            if missing:
+                self.stdout.write(
+                    f"The backup predates {len(missing)} migrations of this version: after the restore run "
+                    "`manage.py migrate`."
+                )
+            return
         connections.close_all()
         try:
             result = backup_restore(path=path, database=database, manifest=manifest)
