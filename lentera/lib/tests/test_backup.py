@@ -268,6 +268,51 @@ def test_a_relative_path_is_read_from_the_current_folder(scratch: Scratch, backu
     assert scratch.summaries() == backup.manifest.tables
 
 
+def test_into_restores_a_practice_copy_and_leaves_the_live_database_alone(scratch: Scratch, backup: Backup) -> None:
+    before = scratch.differ_from(backup)
+    if ENGINE == "sqlite":
+        into, practice_conninfo = str(scratch.data_dir / "practice.sqlite3"), ""
+    else:
+        into = f"{conninfo_to_dict(scratch.conninfo)['dbname']}_practice"
+        practice_conninfo = _create_database(scratch.conninfo, into)
+    try:
+        dry = scratch.manage("lentera_restore", "--into", into, str(backup.path))
+        assert dry.returncode == 0, dry.stderr
+        assert "(the database Lentera runs on is not touched)" in dry.stdout
+
+        done = scratch.manage("lentera_restore", "--into", into, "--yes", str(backup.path))
+
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "OK: " in done.stdout and (into if ENGINE == "sqlite" else repr(into)) in done.stdout
+        assert scratch.summaries() == before  # the live database is as it was
+        if ENGINE == "sqlite":
+            conn = sqlite_connect(Path(into))
+            try:
+                assert sqlite_summaries(conn) == backup.manifest.tables
+            finally:
+                conn.close()
+        else:
+            with psycopg.connect(practice_conninfo) as pg:
+                assert postgres_summaries(pg) == backup.manifest.tables
+    finally:
+        if ENGINE == "postgresql":
+            _drop_database(scratch.conninfo, into)
+
+
+def _create_database(conninfo: str, name: str) -> str:
+    server = conninfo_to_dict(conninfo)
+    with psycopg.connect(make_conninfo(**{**server, "dbname": "postgres"}), autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        pg.execute(f'CREATE DATABASE "{name}"')
+    return make_conninfo(**{**server, "dbname": name})
+
+
+def _drop_database(conninfo: str, name: str) -> None:
+    server = conninfo_to_dict(conninfo)
+    with psycopg.connect(make_conninfo(**{**server, "dbname": "postgres"}), autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.parametrize("damage", ["truncated", "truncated, manifest rewritten to match", "not a backup at all"])
 def test_a_damaged_backup_is_refused_and_the_database_is_left_intact(
     scratch: Scratch, backup: Backup, tmp_path: Path, damage: str

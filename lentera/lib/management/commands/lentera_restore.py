@@ -26,9 +26,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--yes", action="store_true", help="really replace the current database (without it: only check the backup)"
         )
+        parser.add_argument(
+            "--into",
+            metavar="DATABASE",
+            help=(
+                "restore into this database instead of the configured one, to practise a restore while Lentera "
+                "runs: another database's name on the same PostgreSQL server (it must exist), or an SQLite file"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        database = settings.DATABASES["default"]
+        database = dict(settings.DATABASES["default"])
+        if options["into"]:
+            database["NAME"] = _target_name(database, options["into"])
+        live = not options["into"]  # the database Lentera runs on: its services must be stopped
         # Absolute from here on: messages name the file that was read, and pg_restore gets the same path.
         path = Path(options["path"]).expanduser().absolute()
         try:
@@ -51,9 +62,13 @@ class Command(BaseCommand):
             # A dry run that found the backup good is a success (exit status 0): scripts and the guide's walk
             # rely on it. Nothing is changed without --yes.
             self.stdout.write(
-                f"Dry run, nothing changed: the backup {path} can be restored. With --yes it replaces the current "
-                f"database ({where}), and everything written since {manifest.created} is lost. Stop lentera-web "
-                "and lentera-worker first."
+                f"Dry run, nothing changed: the backup {path} can be restored. With --yes it replaces the "
+                + (
+                    f"current database ({where}), and everything written since {manifest.created} is lost. Stop "
+                    "lentera-web and lentera-worker first."
+                    if live
+                    else f"contents of {where} (the database Lentera runs on is not touched)."
+                )
             )
             if missing:
                 self.stdout.write(
@@ -61,7 +76,8 @@ class Command(BaseCommand):
                     "`manage.py migrate`."
                 )
             return
-        connections.close_all()
+        if live:
+            connections.close_all()
         try:
             result = backup_restore(path=path, database=database, manifest=manifest)
         except RestoreMismatch as exc:
@@ -84,6 +100,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"The backup predates {len(missing)} migrations of this version: run `manage.py migrate` now."
             )
+
+
+def _target_name(database: Mapping[str, Any], into: str) -> str:
+    if "sqlite" in str(database.get("ENGINE")):
+        return str(Path(into).expanduser().absolute())
+    if "/" in into or not into.strip():
+        raise CommandError(f"--into takes the name of a database on the same PostgreSQL server, not {into!r}")
+    return into
 
 
 def _describe(database: Mapping[str, Any]) -> str:
