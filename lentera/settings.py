@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lentera.lib.security.ContentSecurityPolicyMiddleware",
+    # the database out of reach while a view runs: 503 "under maintenance, try again shortly"
+    "lentera.lib.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lentera.lib.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -260,6 +262,16 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Uploads are private except the library logos (lentera/lib/downloads.py). With nginx in front, the
+# address of its `internal` location aliasing MEDIA_ROOT (e.g. /protected-media/): the access-checked
+# download views then answer with X-Accel-Redirect and nginx sends the bytes. Empty: Django sends them.
+MEDIA_ACCEL_REDIRECT = env_str("MEDIA_ACCEL_REDIRECT", "")
+# The media storage: a file that cannot be written (folder permissions, a full disk) is a form error
+# the person can act on, and its cause is logged (lentera/lib/uploads.py, MediaStorage).
+STORAGES = {
+    "default": {"BACKEND": "lentera.lib.uploads.MediaStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10_485_760
 

@@ -5,6 +5,7 @@ The dashboard composes selectors of several apps, so it lives above them.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from lentera.assessment.exam_selectors import open_tests_for
 from lentera.curriculum.selectors import competencies_for_user, programmes_for_user
 from lentera.delivery import selectors as delivery
 from lentera.evaluation.selectors import open_actions, open_surveys_for
+from lentera.lib.downloads import is_public_media
+from lentera.lib.middleware import database_unavailable, unavailable_response
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -60,8 +63,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
-    """Uploaded files in development (DEBUG); in production the web server serves them."""
-    if not settings.DEBUG:
+    """The public uploads (library logos) in development (DEBUG); in production the web server serves
+    them. Every other upload (materials, hand-ins, photos, signatures, imported lists) is private and
+    only ever leaves through an access-checked view (lentera/lib/downloads.py), even in DEBUG."""
+    if not settings.DEBUG or not is_public_media(path):
         raise Http404
     return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
@@ -75,7 +80,10 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    # No context processors or database: the failure may be there.
+    # No context processors or database: the failure may be there. The database out of reach (here
+    # when a middleware met it; lentera/lib/middleware.py when a view did): 503, try again shortly.
+    if database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     return HttpResponse(loader.get_template("500.html").render({}), status=500)
 
 

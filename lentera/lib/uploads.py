@@ -2,10 +2,15 @@
 
 An upload is accepted only when its first bytes match one of the allowed kinds, and it is
 stored under a generated name (the person's file name is kept only as a label).
+
+Stored through ``MediaStorage`` (settings.STORAGES): a file that cannot be written is a
+``FileNotSaved`` (a ValidationError), so every form that saves a file gets its page back with what
+the person typed and a message they can act on, and the cause is logged.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -13,8 +18,11 @@ from pathlib import PurePath
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger("lentera.uploads")
 
 
 @dataclass(frozen=True)
@@ -94,3 +102,27 @@ def generated_name(kind: FileKind) -> str:
 def display_name(name: str) -> str:
     """The last part of a file name as given by the person, trimmed for display."""
     return PurePath(name or "").name[:255]
+
+
+class FileNotSaved(ValidationError):
+    """A file the storage could not write (permissions, a full disk): the person may try again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The file could not be saved. Please try again; if it happens again, tell your "
+                "administrator (the uploads folder cannot be written)."
+            ),
+            code="file_not_saved",
+        )
+
+
+class MediaStorage(FileSystemStorage):
+    """The uploads folder; a write that fails raises FileNotSaved, which the forms show, and is logged."""
+
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
+        try:
+            return super().save(name, content, max_length=max_length)
+        except OSError as error:
+            logger.error("An upload could not be saved as %s under MEDIA_ROOT: %s", name, error, exc_info=True)
+            raise FileNotSaved from error
