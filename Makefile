@@ -28,8 +28,9 @@ demo: $(STAMP)
 	@echo ""
 	@echo "Lentera is running at $$SITE_URL  (Ctrl+C stops it)"
 	@echo "Emails the demo sends (invitations, password resets, reminders) are files in $$EMAIL_FILE_PATH/"
-	@# the background worker (large imports) runs beside the web server and stops with it
-	$(PY) manage.py db_worker --interval 1 > data/worker.log 2>&1 & WORKER=$$!; \
+	@# the background worker (imports, certificates, emails) runs beside the web server and stops with it;
+	@# it writes a heartbeat, and a job of a worker that died is run again (lentera/lib/jobs.py)
+	$(PY) manage.py lentera_worker --interval 1 > data/worker.log 2>&1 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -338,3 +338,8 @@ LENTERA = {
     "SIGNIN_CODE_DAYS": env_int("SIGNIN_CODE_DAYS", 7),  # a code on the printed first-day sheet
     "SIGNIN_CODE_MAX_FAILURES": 10,  # wrong secrets for one code before it stops working
 }
+
+# Background jobs (lentera/lib/jobs.py, `manage.py lentera_worker`): a worker whose heartbeat is
+# older than this many seconds is taken for dead, and the job it was running is run again (when
+# that is safe) or marked failed with the reason. It beats every sixth of this.
+WORKER_LOST_AFTER = env_int("WORKER_LOST_AFTER", 60)

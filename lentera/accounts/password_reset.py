@@ -25,10 +25,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_tasks import task
 
 from lentera.accounts.forms import StyledPasswordResetForm, StyledSetPasswordForm
 from lentera.lib import ratelimit
+from lentera.lib.jobs import job
 
 logger = logging.getLogger(__name__)
 EMAIL_TEMPLATE = "registration/password_reset_email.txt"
@@ -48,7 +48,7 @@ def password_reset_request(*, email: str, base_url: str) -> bool:
     return True
 
 
-@task()
+@job(retry=True)
 def send_password_reset(email: str, base_url: str) -> int:
     """Email each active account with this address a one-time link to set a new password (Django's
     token: it expires after PASSWORD_RESET_TIMEOUT and stops working once the password changes),

@@ -1,5 +1,8 @@
-"""Background work of accounts (django-tasks; the database backend and `manage.py db_worker`):
+"""Background work of accounts (lentera/lib/jobs.py; `manage.py lentera_worker` runs it):
 the invitations that let people added by a coordinator or an import set their password.
+
+Run again after a crashed worker: someone may get the invitation twice (the later link is the
+one that works), which is better than a newcomer who never gets one.
 
 The task makes each person's one-time link itself, so the secret never sits in the task queue.
 It looks again before sending: nobody who has signed in meanwhile, or has no address, gets one.
@@ -13,7 +16,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django_tasks import task
+
+from lentera.lib.jobs import job
 
 logger = logging.getLogger(__name__)
 DEMO_SITE = "http://127.0.0.1:8000"  # the address `make demo` serves; SITE_URL overrides it
@@ -24,7 +28,7 @@ def site_url(base_url: str = "") -> str:
     return (getattr(settings, "SITE_URL", "") or base_url or DEMO_SITE).rstrip("/")
 
 
-@task()
+@job(retry=True)
 def send_invitations(library_id: int, user_ids: list[int], actor_id: int | None, base_url: str = "") -> int:
     """Email each person a new one-time link to set their password; returns how many were sent."""
     from lentera.accounts.models import Library, SignInCode, User

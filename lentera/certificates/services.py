@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -179,9 +179,16 @@ def _with_retries(work: Callable[[], Any]) -> Any:
 
 
 def _issue_chunk(
-    *, actor: Any, cohort: Cohort, user_ids: Sequence[int], base_url: str, now: datetime
+    *,
+    actor: Any,
+    cohort: Cohort,
+    user_ids: Sequence[int],
+    base_url: str,
+    now: datetime,
+    on_issued: Callable[[int], None] | None = None,
 ) -> list[Certificate]:
-    """Certificates for those of ``user_ids`` who hold no valid one for the cohort: one transaction."""
+    """Certificates for those of ``user_ids`` who hold no valid one for the cohort: one transaction
+    (``on_issued(count)`` is called inside it, so what it records commits with the certificates)."""
     library = cohort.library
     with transaction.atomic():
         conf = settings_for(library)
@@ -239,6 +246,8 @@ def _issue_chunk(
             )
             certificates.append(certificate)
         Certificate.objects.bulk_create(certificates)
+        if on_issued:
+            on_issued(len(certificates))
         audit_record(
             actor=actor,
             library=library,
@@ -273,12 +282,13 @@ def certificates_issue(
     base_url: str,
     now: datetime | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_issued: Callable[[int], None] | None = None,
 ) -> list[Certificate]:
     """Issue a certificate to everyone who completed ``cohort`` and holds no valid one for it yet.
 
     Idempotent: issuing again issues only to those still without one. ``base_url`` is the site's
     address used in each QR code (kept on the certificate). ``on_progress(done, total)`` is
-    called after each transaction of up to ``CHUNK`` certificates.
+    called after each transaction of up to ``CHUNK`` certificates; ``on_issued(count)`` inside it.
     """
     now = now or timezone.now()
     _check_can_issue(cohort, now)
@@ -299,7 +309,17 @@ def certificates_issue(
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start : start + CHUNK]
         issued.extend(
-            _with_retries(partial(_issue_chunk, actor=actor, cohort=cohort, user_ids=chunk, base_url=base_url, now=now))
+            _with_retries(
+                partial(
+                    _issue_chunk,
+                    actor=actor,
+                    cohort=cohort,
+                    user_ids=chunk,
+                    base_url=base_url,
+                    now=now,
+                    on_issued=on_issued,
+                )
+            )
         )
         if on_progress:
             on_progress(min(start + CHUNK, len(todo)), len(todo))
@@ -412,18 +432,27 @@ def issue_run_start(*, actor: Any, cohort: Cohort, base_url: str, now: datetime 
 
 
 def issue_run_execute(*, run: IssueRun) -> IssueRun:
-    """The background part: issue, keeping the run's progress up to date so the page can show it."""
-    claimed = IssueRun.objects.filter(pk=run.pk, status=IssueRun.Status.QUEUED).update(status=IssueRun.Status.RUNNING)
+    """The background part: issue, keeping the run's progress up to date so the page can show it.
+
+    A run still RUNNING is one whose worker died and whose job is run again (lentera/lib/jobs.py):
+    it goes on where it stopped, as issuing skips those who hold a certificate. ``issued`` counts
+    every attempt's certificates (it grows in each chunk's own transaction).
+    """
+    claimed = IssueRun.objects.filter(pk=run.pk, status__in=IssueRun.WORKING).update(status=IssueRun.Status.RUNNING)
     if not claimed:
         return run
     run.refresh_from_db()
+    before = run.issued  # issued by an earlier attempt of this run
 
     def progress(done: int, total: int) -> None:
-        IssueRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total)
+        IssueRun.objects.filter(pk=run.pk).update(progress_done=before + done, progress_total=before + total)
+
+    def count(issued: int) -> None:
+        IssueRun.objects.filter(pk=run.pk).update(issued=F("issued") + issued)
 
     try:
-        issued = certificates_issue(
-            actor=run.created_by, cohort=run.cohort, base_url=run.base_url, on_progress=progress
+        certificates_issue(
+            actor=run.created_by, cohort=run.cohort, base_url=run.base_url, on_progress=progress, on_issued=count
         )
     except ValidationError as error:
         IssueRun.objects.filter(pk=run.pk).update(
@@ -440,8 +469,6 @@ def issue_run_execute(*, run: IssueRun) -> IssueRun:
             finished_at=timezone.now(),
         )
     else:
-        IssueRun.objects.filter(pk=run.pk).update(
-            status=IssueRun.Status.DONE, issued=len(issued), finished_at=timezone.now()
-        )
+        IssueRun.objects.filter(pk=run.pk).update(status=IssueRun.Status.DONE, finished_at=timezone.now())
     run.refresh_from_db()
     return run

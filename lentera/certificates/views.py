@@ -20,6 +20,7 @@ from lentera.certificates.forms import CertificateSettingsForm, HolderNameForm, 
 from lentera.certificates.models import Certificate, CertificateSettings
 from lentera.certificates.numbering import render_number
 from lentera.delivery.selectors import cohort_get_for_user
+from lentera.lib import jobs
 from lentera.lib.downloads import download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.ratelimit import rate_limited
@@ -106,13 +107,15 @@ def cohort_certificates(request: AccessRequest, pk: int) -> HttpResponse:
     certificates = selectors.cohort_certificates(cohort=cohort)
     rows = selectors.cohort_certificate_rows(cohort=cohort, certificates=certificates)
     waiting = sum(1 for r in rows if r.status == "completed" and r.certificate is None)
+    run = selectors.latest_run(cohort=cohort)
     return render(
         request,
         "certificates/cohort.html",
         {
             "cohort": cohort,
             "rows": rows,
-            "run": selectors.latest_run(cohort=cohort),
+            "run": run,
+            "worker_down": run is not None and run.status in run.WORKING and not jobs.workers_running(),
             "counts": {
                 "completed": sum(1 for r in rows if r.status == "completed"),
                 "valid": sum(1 for c in certificates if c.revoked_at is None),
@@ -140,13 +143,17 @@ def cohort_issue(request: AccessRequest, pk: int) -> HttpResponse:
 def run_detail(request: AccessRequest, pk: int) -> HttpResponse:
     """The progress of issuing (polled by HTMX while it works); the coordinator may leave and come back."""
     run = selectors.issue_run_get_for_user(access=request.access, pk=pk)
+    working = run.status in run.WORKING
+    worker_down = working and not jobs.workers_running()  # then the page says the run waits for a worker
     if request.htmx:
-        if run.status in run.WORKING:
-            return render(request, "certificates/run_detail.html#progress", {"run": run})
+        if working:
+            return render(request, "certificates/run_detail.html#progress", {"run": run, "worker_down": worker_down})
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # finished: show the whole page with the result
         return response
-    return render(request, "certificates/run_detail.html", {"run": run, "cohort": run.cohort})
+    return render(
+        request, "certificates/run_detail.html", {"run": run, "cohort": run.cohort, "worker_down": worker_down}
+    )
 
 
 def _no_certificates(request: AccessRequest, cohort_pk: int) -> HttpResponse:

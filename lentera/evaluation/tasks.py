@@ -1,8 +1,9 @@
-"""Background work of the evaluation (django-tasks; the database backend and `manage.py db_worker`):
+"""Background work of the evaluation (lentera/lib/jobs.py; `manage.py lentera_worker` runs it):
 the emails of the follow-up round and the reminders before a round closes.
 
 Each task looks again before sending: nothing goes to someone who has answered meanwhile, nor for
-a round that has closed, nor with a link that has been replaced by a newer one.
+a round that has closed, nor with a link that has been replaced by a newer one. So each is run
+again after a crashed worker (at worst an email comes twice).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django_tasks import task
+
+from lentera.lib.jobs import job
 
 DEMO_SITE = "http://127.0.0.1:8000"  # the address `make demo` serves; SITE_URL overrides it
 
@@ -52,7 +54,7 @@ def _supervisor_link(invitation: Any, token: str, base_url: str) -> str | None:
     return site_url(base_url) + reverse("evaluation:supervisor_answer", args=[token])
 
 
-@task()
+@job(retry=True)
 def send_supervisor_invitation(invitation_id: int, token: str, base_url: str = "") -> None:
     """The supervisor's one-time link to answer about their staff member."""
     invitation = _invitation(invitation_id)
@@ -66,7 +68,7 @@ def send_supervisor_invitation(invitation_id: int, token: str, base_url: str = "
     _send("supervisor_invitation", context | {"link": link}, invitation.email, settings.LANGUAGE_CODE)
 
 
-@task()
+@job(retry=True)
 def send_follow_up_notice(invitation_id: int, base_url: str = "") -> None:
     """The participant's invitation to the follow-up round."""
     invitation = _invitation(invitation_id)
@@ -78,7 +80,7 @@ def send_follow_up_notice(invitation_id: int, base_url: str = "") -> None:
     _send("follow_up_notice", context | {"link": link}, invitation.user.email, invitation.user.language)
 
 
-@task()
+@job(retry=True)
 def send_feedback_reminder(invitation_id: int, token: str = "", base_url: str = "") -> None:
     """One reminder before a round closes, to someone who has not answered (a supervisor gets a new link)."""
     invitation = _invitation(invitation_id)

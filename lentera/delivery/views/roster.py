@@ -15,6 +15,7 @@ from lentera.delivery import exports, selectors, services
 from lentera.delivery.forms import (
     RosterUploadForm,
 )
+from lentera.lib import jobs
 from lentera.lib.downloads import download
 from lentera.lib.spreadsheet import unpacked_size
 from lentera.lib.urls import site_url
@@ -53,9 +54,16 @@ def roster_import_upload(request: AccessRequest, pk: int) -> HttpResponse:
 @role_required(Role.COORDINATOR)
 def roster_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
     roster_import = selectors.roster_import_get_for_user(access=request.access, pk=pk)
+    working = roster_import.status in roster_import.WORKING
+    # no worker heard from lately: the page says the work waits for one, not that it goes on
+    worker_down = working and not jobs.workers_running()
     if request.htmx:
-        if roster_import.status in roster_import.WORKING:
-            return render(request, "delivery/roster_import_detail.html#progress", {"roster_import": roster_import})
+        if working:
+            return render(
+                request,
+                "delivery/roster_import_detail.html#progress",
+                {"roster_import": roster_import, "worker_down": worker_down},
+            )
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # finished: show the whole page with the result
         return response
@@ -65,6 +73,7 @@ def roster_import_detail(request: AccessRequest, pk: int) -> HttpResponse:
         "delivery/roster_import_detail.html",
         {
             "roster_import": roster_import,
+            "worker_down": worker_down,
             "cohort": roster_import.cohort,
             "errors": [(r["line"], column, message) for r in rows for column, message in r["errors"]],
             # previews checked before warnings existed have none
