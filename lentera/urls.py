@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lentera import views
+from lentera.accounts import setup_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    # while Lentera has no library, the home page leads to the first-run setup page
+    path("", setup_views.first_run_redirect(views.dashboard), name="dashboard"),
+    path("pasang/", setup_views.first_run, name="first_run"),
     path("akun/", include("lentera.accounts.urls")),
     path("program/", include("lentera.curriculum.urls")),
     path("", include("lentera.delivery.urls")),

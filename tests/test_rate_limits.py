@@ -27,6 +27,7 @@ LOOKUPS: dict[str, tuple[str, dict[str, str], dict[str, str], str]] = {
     "accounts:password_reset": ("post", {}, {"email": "siapa@example.org"}, "password-reset"),
     "accounts:password_reset_confirm": ("get", {"uidb64": "MQ", "token": "abc-def"}, {}, "emailed-link"),
     "accounts:code_entry": ("post", {}, {"code": "ABCD-EFGH-JKMN"}, "sign-in-code"),
+    "first_run": ("post", {}, {"token": "ABCD-EFGH-JKMN-PQRS"}, "first-run-setup"),
     "accounts:invitation": ("get", {"code": "ABCDEFGHJKMN"}, {}, "emailed-link"),
     "evaluation:supervisor_answer": ("get", {"token": "tebakan"}, {}, "supervisor-link"),
     "delivery:ical_feed": ("get", {"token": "tebakan"}, {}, "calendar-feed"),

@@ -80,6 +80,7 @@ Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
 MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "dashboard": ("get", row(OK, OK, OK, OK, OK, REDIRECT), None),
     "media": ("get", row(*[MISSING] * 6), lambda o: {"path": "library-logos/none.png"}),
+    "first_run": ("get", row(*[MISSING] * 6), None),  # closed for good once a library exists
     "accounts:login": ("get", row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, OK), None),
     "accounts:logout": ("post", row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT), None),
     "accounts:choose_library": ("get", SIGNED_IN, None),
@@ -591,6 +592,7 @@ def _check(response: Any, expected: str, url: str) -> None:
 PUBLIC_PAGES = {
     "dashboard": "the home page sends an anonymous visitor to the login page itself",
     "media": "uploaded files are never served from /media/ (404 for everyone); downloads go through views",
+    "first_run": "the first-run setup of a fresh Lentera, with the token from the server's log (404 once set up)",
     "accounts:login": "logging in",
     "accounts:logout": "logging out is harmless when logged out",
     "accounts:language": "choosing the language before logging in",

@@ -19,6 +19,7 @@ from lentera.accounts.models import AuditEntry, Library
 
 # Human labels for the action codes, shown in the coordinator's audit log.
 ACTION_LABELS: dict[str, Any] = {
+    "library.create": _("Library set up"),
     "library.update": _("Library settings changed"),
     "user.create": _("Person added"),
     "user.update": _("Profile changed"),

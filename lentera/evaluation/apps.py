@@ -13,5 +13,16 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self) -> None:
+        from lentera.accounts.setup import library_starter_register
+
         # registers this app's sections of a person's data export and erasure with accounts
         from lentera.evaluation import personal_data  # noqa: F401
+        from lentera.evaluation.services import ready_forms_install
+
+        # every new library gets the ready-made Indonesian forms (accounts/setup.py runs the starters)
+        library_starter_register(
+            key="evaluation.ready_forms",
+            name="ready-made feedback forms",
+            label=_("ready-made feedback forms"),
+            run=lambda *, actor, library: len(ready_forms_install(actor=actor, library=library)),
+        )

@@ -73,6 +73,8 @@ RATES: dict[str, Rate] = {
     "calendar-feed": Rate(120, 600),
     # typing a one-time sign-in code from the printed sheet
     "sign-in-code": Rate(20, 600),
+    # the first-run setup page of a fresh Lentera (each post checks the setup token)
+    "first-run-setup": Rate(10, 600),
 }
 
 
