@@ -233,7 +233,10 @@ class Command(BaseCommand):
             self.stdout.write(_("They have signed in before: they log in with their own password."))
         if result.emailed:
             self.stdout.write(
-                _("An invitation email to %(email)s was queued: the worker (manage.py db_worker) sends it.")
+                _(
+                    "An invitation email to %(email)s was queued for the background worker to send. Until email "
+                    "(SMTP) is set up, give the coordinator the link above instead."
+                )
                 % {"email": person.email}
             )
 
