@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lentera.accounts import services, signin_codes
 from lentera.accounts.audit import audit_record, snapshot
@@ -51,6 +52,9 @@ _TOKEN_KEY = "lentera:first-run-token"  # noqa: S105 - a cache key, not a secret
 _DETAILS = frozenset(services.LIBRARY_FIELDS) - {"name", "city", "province", "kecamatan", "population", "logo"}
 # Where the person's errors of ``services.user_create`` belong on the setup form and in the command.
 _PERSON_FIELDS = {"full_name": "coordinator_name", "email": "coordinator_email", "username": "coordinator_username"}
+
+
+WRONG_TOKEN = gettext_lazy("This setup token does not work. Copy the newest one from the server's log.")
 
 
 class SetupClosed(Exception):
@@ -357,7 +361,5 @@ def first_run_setup(*, token: str, base_url: str, **fields: Any) -> LibrarySetup
             raise SetupClosed
         # delete() is the lock: of two requests racing with the token, the second deletes nothing
         if not setup_token_check(token) or not caches[SHARED_CACHE].delete(_TOKEN_KEY):
-            raise ValidationError(
-                {"token": _("This setup token does not work. Copy the newest one from the server's log.")}
-            )
+            raise ValidationError({"token": WRONG_TOKEN})
         return library_setup(actor=None, base_url=base_url, only_if_first=True, **fields)

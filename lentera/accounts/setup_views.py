@@ -69,6 +69,13 @@ class FirstRunForm(StyledFormMixin, forms.Form):
         help_text=_("Used to log in. Leave empty to make one from the email address or the name."),
     )
 
+    def clean_token(self) -> str:
+        """Said at once, with the other answers' mistakes; the service checks it again as it uses it up."""
+        token: str = self.cleaned_data["token"]
+        if not setup.setup_token_check(token):
+            raise forms.ValidationError(setup.WRONG_TOKEN)
+        return token
+
     def setup_data(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {

@@ -105,6 +105,10 @@ class TestFreshLentera:
         assert 'value="Perpustakaan Kota Pasuruan"' in response.content.decode()
         assert not Library.objects.exists() and not User.objects.exists()
         assert setup.setup_token_check(token)  # the right one still works
+        # said at once, with the other answers' mistakes
+        alone = anon.client.post(PAGE, form_data("salah", city=""))
+        assert set(alone.context["form"].errors) == {"token", "city"}
+        assert in_page(alone, "This setup token does not work. Copy the newest one from the server's log.")
 
     def test_the_right_token_sets_up_the_library_and_shows_the_way_in(
         self, anon: Any, caplog: pytest.LogCaptureFixture, worker: None, django_capture_on_commit_callbacks: Any
