@@ -4,10 +4,11 @@ People are fictional; names, NIPs and units are plausible, not real.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 DEMO_PASSWORD = "lentera-demo"  # noqa: S105 - published demo logins, exist only in demo data
 
-LIBRARY = {
+LIBRARY: dict[str, Any] = {  # accounts.setup.library_create's keywords
     "slug": "kota-pasuruan",
     "name": "Perpustakaan Kota Pasuruan",
     "city": "Kota Pasuruan",
