@@ -336,6 +336,12 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "delivery:instructor_list": ("get", COORDINATOR_PAGE, None),
     "delivery:instructor_add": ("get", COORDINATOR_PAGE, None),
     "delivery:instructor_edit": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["profile"].pk}),
+    # no photo here: 404 for its coordinator too (the photo itself: lentera/lib/tests/test_private_media.py)
+    "delivery:instructor_photo": (
+        "get",
+        row(MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN),
+        lambda o: {"pk": o["profile"].pk},
+    ),
     "delivery:my_schedule": ("get", row(FORBIDDEN, OK, OK, FORBIDDEN, FORBIDDEN, LOGIN), None),
     "delivery:jp_ledger": ("get", COORDINATOR_PAGE, None),
     "delivery:my_jp": ("get", PARTICIPANT_PAGE, None),
@@ -361,6 +367,8 @@ MATRIX: dict[str, tuple[str, dict[str, str], Kwargs | None]] = {
     "certificates:verify_token": ("get", EVERYONE, lambda o: {"token": o["certificate"].token}),
     "certificates:my_certificates": ("get", PARTICIPANT_PAGE, None),
     "certificates:settings": ("get", COORDINATOR_PAGE, None),
+    # no signature uploaded in either library: 404 (the signature itself: lentera/lib/tests/test_private_media.py)
+    "certificates:signature": ("get", row(MISSING, FORBIDDEN, FORBIDDEN, FORBIDDEN, MISSING, LOGIN), None),
     "certificates:cohort": ("get", COORDINATOR_OBJECT, lambda o: {"pk": o["cohort"].pk}),
     # the cohort has not ended: the coordinator is sent back to its certificates page with the reason
     "certificates:cohort_issue": ("post", COORDINATOR_WRITE, lambda o: {"pk": o["cohort"].pk}),
@@ -591,7 +599,7 @@ def _check(response: Any, expected: str, url: str) -> None:
 # pages, each with the reason it is public. Every other URL of the project asks to log in.
 PUBLIC_PAGES = {
     "dashboard": "the home page sends an anonymous visitor to the login page itself",
-    "media": "uploaded files are never served from /media/ (404 for everyone); downloads go through views",
+    "media": "only the public library logos, and only in development (nginx in production); 404 here",
     "first_run": "the first-run setup of a fresh Lentera, with the token from the server's log (404 once set up)",
     "accounts:login": "logging in",
     "accounts:logout": "logging out is harmless when logged out",

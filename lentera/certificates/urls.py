@@ -9,6 +9,7 @@ urlpatterns = [
     path("cek/<str:token>/", views.verify_token, name="verify_token"),
     path("saya/", views.my_certificates, name="my_certificates"),
     path("pengaturan/", views.certificate_settings, name="settings"),
+    path("pengaturan/tanda-tangan/", views.certificate_signature, name="signature"),
     path("angkatan/<int:pk>/", views.cohort_certificates, name="cohort"),
     path("angkatan/<int:pk>/terbitkan/", views.cohort_issue, name="cohort_issue"),
     path("angkatan/<int:pk>/sertifikat.zip", views.cohort_zip, name="cohort_zip"),

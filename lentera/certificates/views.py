@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +22,7 @@ from lentera.certificates.models import Certificate, CertificateSettings
 from lentera.certificates.numbering import render_number
 from lentera.delivery.selectors import cohort_get_for_user
 from lentera.lib import jobs
-from lentera.lib.downloads import download
+from lentera.lib.downloads import download, image_type, stored_file_download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.ratelimit import rate_limited
 from lentera.lib.urls import site_url
@@ -276,6 +277,16 @@ def certificate_settings(request: AccessRequest) -> HttpResponse:
         "certificates/settings.html",
         {"form": form, "library": library, "current": current, "example": _example_number(library, current)},
     )
+
+
+@role_required(Role.COORDINATOR)
+def certificate_signature(request: AccessRequest) -> HttpResponseBase:
+    """The current signature of the head of library, for the library's coordinators only."""
+    current = services.settings_for(request.access.current_library)
+    if not current.signature:
+        raise Http404
+    name = current.signature.name
+    return stored_file_download(current.signature, filename="tanda-tangan", content_type=image_type(name))
 
 
 def _example_number(library: Library, current: CertificateSettings) -> str:

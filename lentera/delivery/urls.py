@@ -32,6 +32,7 @@ urlpatterns = [
     path("instruktur/", views.instructor_list, name="instructor_list"),
     path("instruktur/tambah/", views.instructor_add, name="instructor_add"),
     path("instruktur/<int:pk>/", views.instructor_edit, name="instructor_edit"),
+    path("instruktur/<int:pk>/foto/", views.instructor_photo, name="instructor_photo"),
     path("jadwal-saya/", views.my_schedule, name="my_schedule"),
     path("kalender/", views.calendar_view, name="calendar"),
     path("kalender/langganan/", views.calendar_feed, name="calendar_feed"),

@@ -14,7 +14,7 @@ from lentera.delivery.views.cohorts import (
 from lentera.delivery.views.common import STAFF_ROLES
 from lentera.delivery.views.exports import attendance_sheet, jp_ledger_export
 from lentera.delivery.views.groups import cohort_groups
-from lentera.delivery.views.instructors import instructor_add, instructor_edit, instructor_list
+from lentera.delivery.views.instructors import instructor_add, instructor_edit, instructor_list, instructor_photo
 from lentera.delivery.views.jp_history import my_jp, my_jp_pdf
 from lentera.delivery.views.personal import jp_ledger, my_schedule
 from lentera.delivery.views.roster import (
@@ -50,6 +50,7 @@ __all__ = [
     "instructor_add",
     "instructor_edit",
     "instructor_list",
+    "instructor_photo",
     "jp_ledger",
     "jp_ledger_export",
     "my_jp",

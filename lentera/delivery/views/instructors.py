@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,6 +19,7 @@ from lentera.delivery.forms import (
     InstructorAddForm,
     InstructorForm,
 )
+from lentera.lib.downloads import image_type, stored_file_download
 from lentera.lib.forms import add_service_errors
 from lentera.lib.urls import site_url
 
@@ -28,6 +30,16 @@ from lentera.lib.urls import site_url
 def instructor_list(request: AccessRequest) -> HttpResponse:
     instructors = selectors.instructors_for_user(access=request.access)
     return render(request, "delivery/instructor_list.html", {"instructors": instructors})
+
+
+@role_required(Role.COORDINATOR)
+def instructor_photo(request: AccessRequest, pk: int) -> HttpResponseBase:
+    """An instructor's photo, for the coordinators of their library only (never a public address)."""
+    profile = selectors.instructor_get_for_user(access=request.access, pk=pk)
+    if not profile.photo:
+        raise Http404
+    name = profile.photo.name
+    return stored_file_download(profile.photo, filename=f"foto-{profile.pk}", content_type=image_type(name))
 
 
 @role_required(Role.COORDINATOR)

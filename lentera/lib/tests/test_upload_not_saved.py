@@ -75,7 +75,7 @@ def test_every_file_field_stores_through_the_media_storage() -> None:
         InstructorProfile._meta.get_field("photo"),
         Library._meta.get_field("logo"),
     ):
-        assert isinstance(field.storage, MediaStorage), field  # type: ignore[attr-defined]
+        assert isinstance(field.storage, MediaStorage), field
 
 
 def test_a_material_keeps_its_title_and_says_the_file_was_not_saved(
