@@ -11,6 +11,9 @@ import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError, ProgrammingError, connections
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from lentera.lib.middleware import RETRY_AFTER_SECONDS, database_unavailable
 
@@ -44,6 +47,9 @@ def _assert_maintenance_page(response: Any) -> None:
     page = response.content.decode()
     assert '<p class="display-5 fw-bold">503</p>' in page
     assert "bootstrap.min.css" in page  # styled, from the static files: no database needed
+    with translation.override("id"):  # in Indonesian, the default language
+        assert escape(gettext("Lentera is under maintenance")) in page
+        assert escape(gettext("Try again")) in page
 
 
 def test_a_normal_page_answers_503_when_the_database_is_down(
