@@ -7,9 +7,11 @@ it (an import "being imported", a certificate run "issuing"), would wait forever
 
 - ``manage.py lentera_worker`` (``db_worker`` with a heartbeat) writes its ``WorkerHeartbeat`` row
   every ``WORKER_LOST_AFTER / 6`` seconds and, as often, looks for lost jobs (``recover_lost``).
-- A RUNNING task is lost when its worker's heartbeat is older than ``WORKER_LOST_AFTER`` seconds,
-  or its process is gone from this machine (a restarted worker recovers at once), or, for a worker
-  that never wrote a heartbeat (plain ``db_worker``), when it has run for ``UNTRACKED_LOST_AFTER``.
+- A RUNNING task is lost when its worker's heartbeat is older than ``WORKER_LOST_AFTER`` seconds;
+  for a worker of this machine its process decides (gone: lost at once, so a restarted worker
+  recovers without waiting; a running lentera_worker: alive, even when a long SQLite transaction
+  held its heartbeat back). A worker that never wrote a heartbeat (plain ``db_worker``) is taken
+  for lost once its task has run for ``UNTRACKED_LOST_AFTER``.
 - A lost job declared ``retry=True`` (safe to run again: all-or-nothing, or idempotent) goes back to
   the queue until it has been claimed ``attempts`` times; any other lost job, or one out of attempts,
   is marked FAILED and its ``on_give_up`` hook puts its domain row where the person sees why and can
@@ -31,11 +33,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 from django_tasks.signals import task_finished
@@ -112,7 +116,15 @@ def job(
 
 
 def policy_for(task_path: str) -> Policy:
-    """The declared policy; a task made with plain ``@task`` is not retried (nothing says it is safe)."""
+    """The declared policy; a task made with plain ``@task`` is not retried (nothing says it is safe).
+
+    The task's module is imported first: a worker that has just started has run none of its jobs,
+    and a job's policy is declared when its module is imported."""
+    if task_path not in _POLICIES:
+        try:
+            import_string(task_path)
+        except ImportError:  # a task that no longer exists: nothing to run again
+            logger.warning("background job %s: its code is gone", task_path)
     return _POLICIES.get(task_path, Policy())
 
 
@@ -160,14 +172,20 @@ def workers_running(*, now: datetime | None = None) -> bool:
     return WorkerHeartbeat.objects.filter(beat_at__gte=now - lost_after()).exists()
 
 
-def _process_gone(pid: int) -> bool:
+def _local_worker(pid: int) -> bool | None:
+    """For a worker of this machine: False when its process is gone, True when a lentera_worker runs
+    with that id, None when that cannot be told (another program took the id, or no /proc)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return True
-    except OSError:  # someone else's process, alive
         return False
-    return False
+    except OSError:  # a process of another user
+        return None
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    return True if b"lentera_worker" in command else None
 
 
 def _is_lost(result: Any, beats: dict[str, WorkerHeartbeat], now: datetime, exclude: set[str]) -> bool:
@@ -177,8 +195,12 @@ def _is_lost(result: Any, beats: dict[str, WorkerHeartbeat], now: datetime, excl
     beat = beats.get(worker)
     if beat is None:
         return result.started_at is None or now - result.started_at > UNTRACKED_LOST_AFTER
-    if beat.hostname == HOSTNAME and beat.pid != os.getpid() and _process_gone(beat.pid):
-        return True
+    if beat.hostname == HOSTNAME:
+        # on this machine its process says it best: gone at once after a crash, and still there
+        # while a long SQLite write transaction keeps its heartbeat from being written
+        alive = _local_worker(beat.pid)
+        if alive is not None:
+            return not alive
     return now - beat.beat_at > lost_after()
 
 

@@ -267,7 +267,8 @@ def roster_import_apply(*, actor: Any, roster_import: Any, base_url: str = "") -
         {**roster_import.summary, "applied": summary},
     )
     roster_import.progress_done = roster_import.progress_total
-    roster_import.save(update_fields=["status", "summary", "progress_done"])
+    roster_import.error = ""  # a failed earlier try's reason no longer holds
+    roster_import.save(update_fields=["status", "summary", "progress_done", "error"])
     audit_record(actor=actor, library=library, action="roster.import", obj=cohort, changes=summary)
     # the new people get an emailed link to set their password, by the worker once this commits
     invitations_send(actor=actor, library=library, user_ids=list(created.values()), base_url=base_url)
