@@ -8,7 +8,7 @@ AXE := tests/browser/node_modules/axe-core/axe.min.js
 # pytest workers (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test test-clock install lint types unit browser messages screenshots clean-venv check-browser bench
+.PHONY: demo test test-clock install lint types unit browser messages screenshots clean-venv check-browser bench walk-guide
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,11 @@ test-clock: $(STAMP)
 		echo "== clock pinned to $$day =="; \
 		LENTERA_TEST_CLOCK=$$day $(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) -m "clock and not browser" || exit 1; \
 	done
+
+# Walk docs/deployment.md to the end (.ci/walk-guide): its commands on a scratch folder and a scratch
+# PostgreSQL database (PGHOST 127.0.0.1, PGPORT 5432, PGUSER postgres, trust), created and dropped. CI runs it.
+walk-guide: $(STAMP)
+	$(PY) .ci/walk-guide
 
 # Regenerate the user-guide screenshots in docs/panduan/img from the browser tests.
 screenshots: $(STAMP) check-browser $(AXE)
