@@ -57,5 +57,5 @@ class StallOnceConfig(AppConfig):
             stall_once("certificates")
             return issued
 
-        roster.audit_record = audit_then_stall  # type: ignore[assignment]
+        roster.audit_record = audit_then_stall
         certificates._issue_chunk = chunk_then_stall

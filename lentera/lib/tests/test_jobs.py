@@ -9,8 +9,11 @@ transaction it was in rolls back, as a killed process's does). test_jobs_worker.
 from __future__ import annotations
 
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,7 +134,13 @@ class TestDetection:
         """A long SQLite write transaction holds the heartbeat back; the worker's process says it lives."""
         result = check_roster_import.enqueue(1)
         claimed(result, ALIVE)
-        process = subprocess.Popen(["sh", "-c", "sleep 30", "manage.py lentera_worker"])  # noqa: S603, S607
+        # a process that looks like a worker to /proc (python stays itself: no exec hides its arguments)
+        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "manage.py", "lentera_worker"])
+        command = Path(f"/proc/{process.pid}/cmdline")
+        for _wait in range(200):  # the new process's arguments show once it has started
+            if b"lentera_worker" in command.read_bytes():
+                break
+            time.sleep(0.01)
         try:
             beat(ALIVE, age=timedelta(minutes=10), pid=process.pid)
             assert jobs.recover_lost() == []
