@@ -314,6 +314,41 @@ def library_setup(
     )
 
 
+@dataclass(frozen=True)
+class NewLink:
+    person: User
+    library: Library
+    code: str
+    link: str
+    expires: date
+
+
+def signin_link_renew(*, actor: Any, username: str, base_url: str) -> NewLink:
+    """A new one-time code and link for a coordinator who never signed in (their link expired or was
+    lost, and there is no other coordinator to invite them again). Replaces their earlier printed code."""
+    person = User.objects.filter(username__iexact=username.strip(), erased_at__isnull=True).first()
+    memberships = (
+        list(person.memberships.filter(is_active=True).select_related("library").order_by("created_at", "pk"))
+        if person is not None
+        else []
+    )
+    # the library they coordinate (the code names one library; any of theirs lets them in)
+    chosen = next((m for m in memberships if m.role == Role.COORDINATOR), None) or next(iter(memberships), None)
+    if person is None or chosen is None:
+        raise ValidationError(_("Nobody with the username %(username)s works in a library.") % {"username": username})
+    library = chosen.library
+    ((_person, code),) = services.signin_codes_create(
+        actor=actor, library=library, users=[person], channel=SignInCode.Channel.SHEET
+    )
+    return NewLink(
+        person=person,
+        library=library,
+        code=code,
+        link=services.invitation_link(base_url=base_url, code=code),
+        expires=timezone.localdate() + services.signin_code_lifetime(SignInCode.Channel.SHEET),
+    )
+
+
 # The setup token of a fresh Lentera ------------------------------------------------------------
 
 

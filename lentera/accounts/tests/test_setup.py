@@ -466,3 +466,28 @@ class TestCommand:
             run("--token")
         assert refused.value.returncode == 1
         assert caches[SHARED_CACHE].get(setup._TOKEN_KEY) is None
+
+    def test_new_link_lets_a_coordinator_whose_link_expired_in(self, site: str) -> None:
+        with time_machine.travel(NOW, tick=False):
+            first = link_code(run(*OPTIONS, "--no-input"))
+        later = NOW + timedelta(days=30)  # the printed link lived 7 days, the emailed one 14
+        with time_machine.travel(later, tick=False):
+            assert services.signin_code_check(code=first) is None
+            out = run("--new-link", "DEWI")
+            code = link_code(out)
+            found = services.signin_code_check(code=code)
+        assert (
+            found is not None and found.user.username == "dewi" and found.library.name == "Perpustakaan Kota Pasuruan"
+        )
+        assert f"{SITE}/akun/undangan/{code}/" in out and signin_codes.display(code) in out
+        assert Library.objects.count() == 1  # nothing else changed
+
+    def test_new_link_is_refused_for_someone_signed_in_or_unknown(self, site: str) -> None:
+        run(*OPTIONS, "--no-input")
+        with pytest.raises(CommandError, match="siapa"):
+            run("--new-link", "siapa")
+        User.objects.filter(username="dewi").update(last_login=NOW)
+        codes = SignInCode.objects.count()
+        with pytest.raises(CommandError, match="Forgot your password") as refused:
+            run("--new-link", "dewi")
+        assert refused.value.returncode == 1 and SignInCode.objects.count() == codes

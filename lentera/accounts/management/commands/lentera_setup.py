@@ -63,7 +63,8 @@ class Command(BaseCommand):
         "Asks for whatever is missing, unless --no-input is given. On a Lentera that has a library already it "
         "refuses, so running it twice by mistake changes nothing; a province agency hosting several libraries "
         "adds each further one with --add-library. Every new library gets the ready-made Indonesian feedback "
-        "forms. With --token it only prints a new token for the setup page in the browser (/pasang/)."
+        "forms. With --token it only prints a new token for the setup page in the browser (/pasang/); with "
+        "--new-link USERNAME, a new one-time link for someone who never signed in (an expired coordinator's link)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -91,6 +92,11 @@ class Command(BaseCommand):
             help="ask nothing: fail when a required option is missing (for scripts)",
         )
         parser.add_argument(
+            "--new-link",
+            metavar="USERNAME",
+            help="only print a new one-time link for a person who never signed in (their link expired or was lost)",
+        )
+        parser.add_argument(
             "--token",
             action="store_true",
             help="only print a new one-time token for the setup page in the browser (while there is no library)",
@@ -115,6 +121,9 @@ class Command(BaseCommand):
                 _("The site address %(url)s is not a web address such as https://lentera.example.go.id.")
                 % {"url": base_url}
             ) from error
+        if options["new_link"]:
+            self._new_link(options["new_link"], base_url)
+            return
         if not options["add_library"] and setup.library_exists():
             names = ", ".join(Library.objects.order_by("name").values_list("name", flat=True)[:3])
             raise CommandError(
@@ -239,6 +248,24 @@ class Command(BaseCommand):
                 )
                 % {"email": person.email}
             )
+
+    def _new_link(self, username: str, base_url: str) -> None:
+        try:
+            renewed = setup.signin_link_renew(actor=None, username=username, base_url=base_url)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(
+            _("A new one-time link for %(name)s (username: %(username)s), until %(date)s:")
+            % {
+                "name": renewed.person.full_name,
+                "username": renewed.person.username,
+                "date": date_format(renewed.expires, "j F Y"),
+            }
+        )
+        self.stdout.write(f"  {renewed.link}")
+        self.stdout.write(
+            _("Or, on the login page, “Sign in with a code”: %(code)s") % {"code": signin_codes.display(renewed.code)}
+        )
 
     def _token(self, options: dict[str, Any]) -> None:
         if setup.library_exists():
