@@ -167,9 +167,13 @@ def heartbeat_stop(worker_id: str) -> None:
 
 
 def workers_running(*, now: datetime | None = None) -> bool:
-    """Whether any worker has written its heartbeat lately (a page says so when none has)."""
+    """Whether any worker has written its heartbeat lately, or runs on this machine (a page says so
+    when none does)."""
     now = now or timezone.now()
-    return WorkerHeartbeat.objects.filter(beat_at__gte=now - lost_after()).exists()
+    if WorkerHeartbeat.objects.filter(beat_at__gte=now - lost_after()).exists():
+        return True
+    local = WorkerHeartbeat.objects.filter(hostname=HOSTNAME).values_list("pid", flat=True)[:20]
+    return any(_local_worker(pid) for pid in local)
 
 
 def _local_worker(pid: int) -> bool | None:

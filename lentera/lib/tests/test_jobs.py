@@ -60,6 +60,21 @@ def dead_pid() -> int:
     return ended.pid
 
 
+@pytest.fixture
+def local_worker() -> Iterator[subprocess.Popen[bytes]]:
+    """A process of this machine that looks like a worker to /proc (python stays itself: no exec
+    hides its arguments)."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "manage.py", "lentera_worker"])
+    command = Path(f"/proc/{process.pid}/cmdline")
+    for _wait in range(300):  # the new process's arguments show once it has started
+        if b"lentera_worker" in command.read_bytes():
+            break
+        time.sleep(0.01)
+    yield process
+    process.kill()
+    process.wait()
+
+
 def beat(worker_id: str, *, age: timedelta = timedelta(0), pid: int | None = None, host: str = jobs.HOSTNAME) -> None:
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(
@@ -130,24 +145,19 @@ class TestDetection:
         assert jobs.recover_lost(exclude={ALIVE}) == []
         assert (status(mine), status(other)) == ("RUNNING", "RUNNING")
 
-    def test_a_running_worker_of_this_machine_keeps_its_job_though_its_heartbeat_is_late(self) -> None:
+    def test_a_running_worker_of_this_machine_keeps_its_job_though_its_heartbeat_is_late(
+        self, local_worker: subprocess.Popen[bytes]
+    ) -> None:
         """A long SQLite write transaction holds the heartbeat back; the worker's process says it lives."""
         result = check_roster_import.enqueue(1)
         claimed(result, ALIVE)
-        # a process that looks like a worker to /proc (python stays itself: no exec hides its arguments)
-        process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "manage.py", "lentera_worker"])
-        command = Path(f"/proc/{process.pid}/cmdline")
-        for _wait in range(200):  # the new process's arguments show once it has started
-            if b"lentera_worker" in command.read_bytes():
-                break
-            time.sleep(0.01)
-        try:
-            beat(ALIVE, age=timedelta(minutes=10), pid=process.pid)
-            assert jobs.recover_lost() == []
-        finally:
-            process.kill()
-            process.wait()
-        assert len(jobs.recover_lost()) == 1  # and once it is gone, the job is lost
+        beat(ALIVE, age=timedelta(minutes=10), pid=local_worker.pid)
+        assert jobs.recover_lost() == []
+        assert jobs.workers_running()  # nor does a page say that no worker runs
+        local_worker.kill()
+        local_worker.wait()
+        assert len(jobs.recover_lost()) == 1  # once it is gone, the job is lost
+        assert not jobs.workers_running()
 
     def test_a_process_id_taken_by_another_program_leaves_it_to_the_heartbeat(self) -> None:
         import os
