@@ -490,3 +490,18 @@ def test_the_worker_command_recovers_at_start_then_runs_the_job(coordinator: Any
     assert roster_import.status == RosterImport.Status.IMPORTED
     assert Enrolment.objects.filter(cohort=cohort).count() == 4
     assert not WorkerHeartbeat.objects.filter(worker_id="w-next").exists()  # a clean stop removes its row
+
+
+def test_the_admin_lists_the_workers_to_look_at_only(client: Any, coordinator: Any) -> None:
+    jobs.heartbeat("worker-in-admin")
+    url = reverse("admin:lentera_lib_workerheartbeat_changelist")
+    assert coordinator.client.get(url).status_code == 302  # not staff: the admin login
+    client.force_login(User.objects.create_superuser("root", "root@contoh.id", "x"))
+    page = client.get(url)
+    assert page.status_code == 200 and "worker-in-admin" in page.content.decode()
+    row = WorkerHeartbeat.objects.get()
+    assert client.get(reverse("admin:lentera_lib_workerheartbeat_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:lentera_lib_workerheartbeat_change", args=[row.pk]), {"pid": 1}).status_code == 403
+    )
+    assert WorkerHeartbeat.objects.get().pid == row.pid
