@@ -291,7 +291,7 @@ elif env_str("EMAIL_FILE_PATH"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# Background work: a database queue (django-tasks-db); `manage.py db_worker` in production.
+# Background work: a database queue (django-tasks-db); `manage.py lentera_worker` in production.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"  # signed cookie: no DB write per flash

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class LibConfig(AppConfig):
-    """Shared helpers with no models: tenancy (current library), roles, security headers, template tags."""
+    """Shared helpers: tenancy (current library), security headers, uploads, background jobs (and the
+    workers' heartbeats, its one model), template tags."""
 
     name = "lentera.lib"
     label = "lentera_lib"
