@@ -6,8 +6,9 @@ Used by ``manage.py lentera_setup``, by the setup page (``setup_views.py``) and 
 A new library needs data of the apps above ``accounts`` (the ready-made Indonesian feedback forms of
 ``evaluation``, without which no feedback round ever opens), and ``accounts`` must not import them.
 So, as for personal data, this module keeps a registry: an app registers a *starter* from its
-``AppConfig.ready()`` (``library_starter_register``), and ``library_create`` runs every starter in
-its own transaction. A starter must be safe to run again on a library that has its data already.
+``AppConfig.ready()`` (``library_starter_register``), and ``library_create`` runs every starter inside
+the transaction that creates the library (a failing starter leaves no library behind). A starter must
+be safe to run again on a library that has its data already.
 Everything else a library uses is made when first needed, with defaults (certificate settings and
 their numbering counter, feedback settings), or is shared seed data (functional levels, the SKKNI
 key functions); competency units are the coordinator's own.
