@@ -283,7 +283,10 @@ if EMAIL_HOST:
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # port 465 (implicit TLS) needs EMAIL_USE_SSL=1, and then STARTTLS is off: Django refuses both at once
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL) and not EMAIL_USE_SSL
+    EMAIL_TIMEOUT = 30  # an unreachable server fails the worker's send, never hangs it
 elif env_str("EMAIL_FILE_PATH"):
     # the demo: each email a file in this folder (make demo sets data/emails), readable after the fact
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

@@ -132,3 +132,17 @@ def test_the_demos_emails_are_files_and_its_links_use_its_port(tmp_path: Path) -
     makefile = (ROOT / "Makefile").read_text()
     assert "SITE_URL ?= http://127.0.0.1:$(PORT)" in makefile and "EMAIL_FILE_PATH ?= data/emails" in makefile
     assert "runserver 127.0.0.1:8123" in plan.stdout
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [({}, "True False"), ({"EMAIL_USE_SSL": "1", "EMAIL_PORT": "465"}, "False True")],
+    ids=["587-starttls", "465-implicit-tls"],
+)
+def test_smtp_on_port_587_or_465(tmp_path: Path, given: dict[str, str], expected: str) -> None:
+    """STARTTLS by default; EMAIL_USE_SSL=1 (port 465) turns it off, since Django refuses both."""
+    env = {"DEBUG": "1", "EMAIL_HOST": "smtp.example.id", **given}
+    code = "from django.conf import settings; print(settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL)"
+    result = _manage("shell", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
