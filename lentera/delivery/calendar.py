@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+import icalendar
+
 
 def month_weeks(year: int, month: int) -> list[list[date]]:
     """The weeks (Monday first) covering a month, with the days of neighbouring months to fill them."""
@@ -37,58 +39,28 @@ class Event:
     url: str = ""
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets are folded with CRLF + space (RFC 5545 §3.1)."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def ics(*, name: str, events: Iterable[Event], now: datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Lentera//Jadwal pelatihan//ID",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(name)}",
-        "X-WR-TIMEZONE:Asia/Jakarta",
-    ]
+    """The feed as RFC 5545 text, times in UTC; the icalendar package escapes and folds the lines."""
+    calendar = icalendar.Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//Lentera//Jadwal pelatihan//ID")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", icalendar.vText(name))  # an X- property is only escaped as TEXT when told
+    calendar.add("x-wr-timezone", "Asia/Jakarta")
+    stamp = now.astimezone(UTC)
     for event in events:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{_utc(now)}",
-            f"DTSTART:{_utc(event.starts_at)}",
-            f"DTEND:{_utc(event.ends_at)}",
-            f"SUMMARY:{_escape(event.summary)}",
-        ]
+        vevent = icalendar.Event()
+        vevent.add("uid", event.uid)
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", event.starts_at.astimezone(UTC))
+        vevent.add("dtend", event.ends_at.astimezone(UTC))
+        vevent.add("summary", event.summary)
         if event.location:
-            lines.append(f"LOCATION:{_escape(event.location)}")
+            vevent.add("location", event.location)
         if event.description:
-            lines.append(f"DESCRIPTION:{_escape(event.description)}")
+            vevent.add("description", event.description)
         if event.url:
-            lines.append(f"URL:{event.url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+            vevent.add("url", event.url)
+        calendar.add_component(vevent)
+    return calendar.to_ical(sorted=False).decode()  # sorted=False: the properties in the order added

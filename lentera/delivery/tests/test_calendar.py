@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import icalendar
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from icalendar.parser import unescape_backslash
 
 from lentera.delivery import calendar as cal
 from lentera.delivery.models import CalendarFeed, Cohort, Enrolment, ScheduledSession
@@ -145,15 +147,20 @@ class TestIcs:
         assert max(octets(text)) <= 75
         physical = text.split("\r\n")
         assert any(line.startswith(" ") for line in physical)  # something was folded
-        assert all(not line.startswith("  ") for line in physical)  # one space only, then the content
         lines = unfolded(text)
-        assert f"SUMMARY:{summary}" in lines  # unfolding restores the text: no character was cut
+        # unfolding (removing CRLF + one space) restores the text: no character was cut, none added
+        # (a fold may fall just before a space of the text, so a continuation may start with two spaces)
+        assert f"SUMMARY:{summary}" in lines
         assert f"LOCATION:{location.replace(',', chr(92) + ',')}" in lines
 
-    def test_a_line_of_exactly_75_octets_is_not_folded(self) -> None:
-        summary = "x" * (75 - len("SUMMARY:"))
+    def test_a_line_that_fits_is_not_folded_and_one_octet_more_is(self) -> None:
+        # icalendar keeps a first line under 75 octets (RFC 5545: at most 75), so 74 is the longest unfolded line
+        summary = "x" * (74 - len("SUMMARY:"))
         text = cal.ics(name="x", events=[event(summary=summary)], now=NOW)
         assert f"\r\nSUMMARY:{summary}\r\n" in text
+        longer = cal.ics(name="x", events=[event(summary=summary + "y")], now=NOW)
+        assert f"\r\nSUMMARY:{summary}\r\n y\r\n" in longer
+        assert max(octets(longer)) <= 75
 
     def test_the_first_fold_keeps_75_octets_and_continuations_74_plus_the_space(self) -> None:
         summary = "é" * 100  # two octets each
@@ -162,6 +169,24 @@ class TestIcs:
         assert len(physical[first].encode()) == 74  # "SUMMARY:" (8) + 33 × 2: a 34th would make 76
         assert all(len(line.encode()) <= 75 for line in physical[first + 1 : first + 3])
         assert physical[first + 1].startswith(" é")
+
+    def test_separators_newlines_and_a_long_room_round_trip_through_a_parser(self) -> None:
+        title = "Rapat; evaluasi, tahap 2\nbaris dua"
+        room = ("Ruang Baca Anak; Lantai 2, Sayap Timur " * 3)[:100]
+        text = cal.ics(name="Jadwal; Siti, Budi", events=[event(summary=title, location=room)], now=NOW)
+        assert max(octets(text)) <= 75 and len(room) == 100
+
+        parsed = icalendar.Calendar.from_ical(text)
+
+        [vevent] = parsed.walk("VEVENT")
+        assert str(vevent["SUMMARY"]) == title
+        assert str(vevent["LOCATION"]) == room
+        assert str(vevent["UID"]) == "sesi-1@lentera"
+        assert vevent.decoded("DTSTART") == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 08:00 in Jakarta
+        assert vevent.decoded("DTEND") - vevent.decoded("DTSTART") == timedelta(minutes=90)
+        assert vevent.decoded("DTSTAMP") == NOW
+        # the parser keeps an X- property raw; calendar apps read the name as TEXT, escapes undone
+        assert unescape_backslash(str(parsed["X-WR-CALNAME"])) == "Jadwal; Siti, Budi"
 
 
 # The calendar page ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from lentera.accounts.access import AccessRequest, role_required
 from lentera.delivery import calendar as cal
 from lentera.delivery import selectors, services
-from lentera.delivery.models import ScheduledSession
+from lentera.delivery.models import CalendarFeed, ScheduledSession
 from lentera.delivery.views.common import STAFF_ROLES
 from lentera.lib.ratelimit import rate_limited
 
@@ -77,8 +77,6 @@ def calendar_feed(request: AccessRequest) -> HttpResponse:
 @rate_limited("calendar-feed")  # the token is looked up for anyone: limited per client address
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's sessions as an iCalendar feed; the secret address is the only key (no login)."""
-    from lentera.delivery.models import CalendarFeed
-
     feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("user").first()
     if feed is None:
         raise Http404
