@@ -318,22 +318,40 @@ def _may_be_observed(assignment: Assignment, participant: Any) -> None:
 def observation_score(
     *, actor: Any, assignment: Assignment, participant: Any, criterion_id: Any, level_id: Any, comment: str = ""
 ) -> ObservationSheet:
-    """The observer picks a level for one criterion on their own sheet for ``participant``."""
+    """The observer picks a level for one criterion on their own sheet for ``participant``.
+
+    An observer taps one criterion after another on a phone, so this is kept short: the rubric's
+    criteria and levels are read once (for the choice and for the sheet's figure), the sheet is
+    looked up before any savepoint, and the level is written in one statement."""
     _may_be_observed(assignment, participant)
     if actor.pk == participant.pk:
         raise ValidationError(_("Nobody observes themselves."))
-    criterion, level = _level_for(assignment.rubric_id, criterion_id, level_id)
-    try:
-        with transaction.atomic():
-            sheet, _created = ObservationSheet.objects.get_or_create(
-                assignment=assignment, participant=participant, observer=actor, defaults={"library": assignment.library}
-            )
-    except IntegrityError:  # two taps at once: the sheet now exists
-        sheet = ObservationSheet.objects.get(assignment=assignment, participant=participant, observer=actor)
-    RubricScore.objects.update_or_create(
-        sheet=sheet, criterion=criterion, defaults={"level": level, "comment": comment.strip()[:1000]}
+    rubric_id = assignment.rubric_id
+    criteria = {c.pk: c for c in RubricCriterion.objects.filter(rubric_id=rubric_id).order_by()}
+    levels = {level.pk: level for level in RubricLevel.objects.filter(rubric_id=rubric_id).order_by()}
+    criterion, level = criteria.get(_int(criterion_id)), levels.get(_int(level_id))
+    if criterion is None or level is None:
+        raise ValidationError(_("Choose a level of this rubric for each criterion."))
+    mine = {"assignment": assignment, "participant": participant, "observer": actor}
+    sheet = ObservationSheet.objects.filter(**mine).order_by("pk").first()
+    if sheet is None:
+        try:
+            with transaction.atomic():
+                sheet, _created = ObservationSheet.objects.get_or_create(
+                    **mine, defaults={"library": assignment.library}
+                )
+        except IntegrityError:  # two taps at once: the sheet now exists
+            sheet = ObservationSheet.objects.get(**mine)
+    # one statement whether the level is new or changed (INSERT … ON CONFLICT DO UPDATE)
+    RubricScore.objects.bulk_create(
+        [RubricScore(sheet=sheet, criterion=criterion, level=level, comment=comment.strip()[:1000])],
+        update_conflicts=True,
+        unique_fields=["sheet", "criterion"],
+        update_fields=["level", "comment"],
     )
-    percent = _percent(sheet.scores.all(), assignment.rubric_id)
+    picked = dict(sheet.scores.order_by().values_list("criterion_id", "level__points"))
+    top = max((lv.points for lv in levels.values()), default=0)
+    percent = sheet_percent(picked, criteria=criteria, top_points=top)
     if percent != sheet.score_percent:
         sheet.score_percent = percent
         sheet.save(update_fields=["score_percent", "updated_at"])

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from lentera.accounts.models import User
 from lentera.delivery.models import Cohort
 from lentera.evaluation import services
 from lentera.evaluation.answering import Cleaned
-from lentera.evaluation.models import Comments, Invitation, Survey
+from lentera.evaluation.models import Comments, FormItem, Invitation, Survey
 from lentera.evaluation.selectors import survey_instructors, survey_items
 from lentera.evaluation.tallies import comment_digest, sort_entries
 
@@ -37,8 +38,10 @@ def _rating(rng: random.Random, centre: float) -> int:
     return max(1, min(5, round(rng.gauss(centre, 0.8))))
 
 
-def _answers(survey: Survey, rng: random.Random, skill: float) -> list[Cleaned]:
-    general, per_instructor = survey_items(survey=survey)
+def _answers(
+    items: tuple[list[FormItem], list[FormItem]], instructors: list[Any], rng: random.Random, skill: float
+) -> list[Cleaned]:
+    general, per_instructor = items
     answers = []
     for item in general:
         if item.kind == "likert":
@@ -49,20 +52,32 @@ def _answers(survey: Survey, rng: random.Random, skill: float) -> list[Cleaned]:
         elif item.kind == "long_text" and rng.random() < 0.35:
             pool = TO_IMPROVE if ("perbaik" in item.text or "diubah" in item.text) else USEFUL
             answers.append(Cleaned(item, text=rng.choice(pool)))
-    for person in survey_instructors(survey=survey):
+    for person in instructors:
         strength = 4.4 if person.username == "instruktur" else 3.9
         answers += [Cleaned(i, instructor=person, rating=_rating(rng, strength)) for i in per_instructor if i.is_rating]
     return answers
 
 
 def _answer_round(survey: Survey, rng: random.Random, *, share: float, skip: set[int]) -> int:
+    """The invited people answer as a page would submit: the round's items and instructors are read
+    once and handed to ``response_submit`` with each person's invitation (as the answer page does)."""
+    invitations = list(Invitation.objects.filter(survey=survey, answered=False, user__isnull=False))
+    people = User.objects.in_bulk([invitation.user_id for invitation in invitations])
+    items = survey_items(survey=survey)
+    instructors = survey_instructors(survey=survey)
     given = 0
-    for invitation in Invitation.objects.filter(survey=survey, answered=False, user__isnull=False):
+    for invitation in invitations:
         if invitation.user_id in skip or rng.random() > share:
             continue
         moment = survey.opens_at + timedelta(hours=rng.uniform(0.2, 20))
         services.response_submit(
-            survey=survey, answers=_answers(survey, rng, rng.uniform(3.7, 4.5)), user=invitation.user, now=moment
+            survey=survey,
+            answers=_answers(items, instructors, rng, rng.uniform(3.7, 4.5)),
+            user=people[invitation.user_id],
+            invitation=invitation,
+            now=moment,
+            items=[*items[0], *items[1]],
+            instructors=instructors,
         )
         given += 1
     return given

@@ -100,15 +100,29 @@ def tallies_ensure(
 
     ``known``: the items (with their form) and instructor ids the caller already read, if any.
     """
+    return _ensure(survey=survey, lock_comments=lock_comments, known=known)[1]
+
+
+def _ensure(
+    *, survey: Survey, lock_comments: bool, known: tuple[list[FormItem], list[int]] | None
+) -> tuple[dict[TallyKey, int | None], list[Comments]]:
+    """``tallies_ensure``, also returning the id of every counter of the round by its key (None for
+    a row just made whose id the database did not return)."""
     items, instructor_ids = known if known is not None else _round_items(survey)
     tally_keys, comment_keys = round_keys(survey, items, instructor_ids)
-    have = set(Tally.objects.filter(survey=survey).values_list("role", "item_id", "instructor_id", "value"))
+    have: dict[TallyKey, int | None] = {
+        (role, item, instructor, value): pk
+        for pk, role, item, instructor, value in Tally.objects.filter(survey=survey).values_list(
+            "pk", "role", "item_id", "instructor_id", "value"
+        )
+    }
     missing = [key for key in tally_keys if key not in have]
     if missing:
-        Tally.objects.bulk_create(
+        made = Tally.objects.bulk_create(
             Tally(survey=survey, role=role, item_id=item, instructor_id=instructor, value=value)
             for role, item, instructor, value in missing
         )
+        have.update(zip(missing, (row.pk for row in made), strict=True))
     rows = Comments.objects.filter(survey=survey).order_by("pk")
     # all of the round's lists, whatever the caller knows of its items: every one is rewritten
     lists = list(rows.select_for_update() if lock_comments else rows)
@@ -121,7 +135,7 @@ def tallies_ensure(
     if new:
         Comments.objects.bulk_create(new)
         lists = list(Comments.objects.filter(survey=survey).order_by("pk"))
-    return lists
+    return have, lists
 
 
 def _chosen(answers: Sequence[Cleaned]) -> list[tuple[int, int | None, str]]:
@@ -165,10 +179,22 @@ def tallies_add(
     # first: the round's own row, so concurrent submissions to one round queue here, in one order
     Survey.objects.filter(pk=survey.pk).update(**{count_field: F(count_field) + 1})
     setattr(survey, count_field, getattr(survey, count_field) + 1)  # at least this one, for the caller
-    lists = tallies_ensure(survey=survey, lock_comments=True, known=known)
-    chosen = Q(pk__in=[])
+    ids, lists = _ensure(survey=survey, lock_comments=True, known=known)
+    # the chosen counters by id: one short condition however many answers (a chosen value the round
+    # has no counter for, as before, adds to nothing)
+    chosen_ids: set[int] = set()
+    by_key = Q(pk__in=[])  # only for a row just made whose id the database did not return
     for item, instructor, value in _chosen(answers):
-        chosen |= Q(role=role, item_id=item, instructor_id=instructor, value=value)
+        counter = (role, item, instructor, value)
+        if counter not in ids:
+            continue
+        pk = ids[counter]
+        if pk is None:
+            by_key |= Q(role=role, item_id=item, instructor_id=instructor, value=value)
+        else:
+            chosen_ids.add(pk)
+    chosen = Q(pk__in=sorted(chosen_ids)) | by_key
+    # every counter of the round in one statement, +1 where chosen and +0 elsewhere
     Tally.objects.filter(survey=survey).update(
         count=Case(When(chosen, then=F("count") + 1), default=F("count"), output_field=PositiveIntegerField())
     )
