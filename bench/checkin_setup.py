@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import django_env  # noqa: F401 - sets up Django
 from django.utils import timezone
-from people import enrol_participants, session_cookies
+from factories import enrol_participants, session_cookies
 
 from lentera.accounts.models import Library
 from lentera.curriculum.models import Module, Programme, SessionPlan

@@ -17,9 +17,7 @@ import sys
 import time
 
 import django_env  # noqa: F401 - sets up Django
-from people import session_cookies
-
-from lentera.evaluation.tests.factories import feedback_cohort
+from factories import feedback_cohort, session_cookies
 
 PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 SESSIONS = 5

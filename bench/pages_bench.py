@@ -182,12 +182,9 @@ def record_load(
 
 
 def seed_province(env: dict[str, str], database: str, results: list[dict[str, Any]]) -> str:
-    """seed_demo, then seed_scale's province data set when it exists; what the pages run against."""
+    """seed_demo, then the province data set (bench/seed_scale.py); what the pages run against."""
     run([PY, "manage.py", "seed_demo"], env)
-    if not (ROOT / "lentera" / "demo" / "management" / "commands" / "seed_scale.py").exists():
-        print("  manage.py seed_scale does not exist yet: the pages are measured on seed_demo alone.")
-        return "seed_demo only"
-    figures = last_json(run([PY, "manage.py", "seed_scale", "--factor", SCALE_FACTOR], env))
+    figures = last_json(run([PY, "bench/seed_scale.py", "--factor", SCALE_FACTOR], env))
     name = f"seed_scale (province data set, factor {SCALE_FACTOR})"
     rows: list[tuple[str, float, str, float | None, bool]] = [
         ("rows", figures["rows"], "rows", None, True),

@@ -1,6 +1,6 @@
 """What the page-throughput benchmark requests, picked by query from the seeded database.
 
-Run after seed_demo and seed_scale (see bench/run.py). Picks:
+Run after seed_demo and bench/seed_scale.py (see bench/run.py). Picks:
 
 - the library with the most data (the most attendance rows);
 - in it, a running cohort (the one with the most past sessions, then the most enrolments; the
@@ -33,13 +33,12 @@ import django_env  # noqa: F401 - sets up Django
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from people import session_cookies
+from factories import feedback_cohort, session_cookies
 
 from lentera.accounts.models import Library, Membership, Role, User
 from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession
 from lentera.evaluation import services
 from lentera.evaluation.models import Invitation, Survey
-from lentera.evaluation.tests.factories import feedback_cohort
 
 PEOPLE = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
 SESSIONS = 5

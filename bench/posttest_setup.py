@@ -14,7 +14,7 @@ import time
 
 import django_env  # noqa: F401 - sets up Django
 from django.utils import timezone
-from people import enrol_participants, session_cookies
+from factories import enrol_participants, session_cookies
 
 from lentera.accounts.models import Library
 from lentera.assessment import exam_services

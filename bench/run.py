@@ -25,7 +25,7 @@
   renders the cohort report and one round's results (6,900 responses) in-process as the
   coordinator: cold, warm p50 (target 500 ms), the queries of a warm request;
 - ``pages``: page throughput at 32 connections against the bare-Django ceiling. seed_demo, then
-  ``manage.py seed_scale --factor $BENCH_SCALE_FACTOR`` (default 1.0: 40 libraries, 2M attendance
+  ``bench/seed_scale.py --factor $BENCH_SCALE_FACTOR`` (default 1.0: 40 libraries, 2M attendance
   rows; its seconds and rows/s are a row), then bench/pages_setup.py picks by query what to open.
   The ceiling, bench/ceiling/ (one view, no middleware, no apps, no database), is served by the
   same gunicorn command (2 sync workers) and measured with wrk and with locust; then against the

@@ -1,5 +1,8 @@
 """Scale data, part two: cohorts on the calendar, enrolments, scheduled sessions and attendance."""
 
+# the seeded generator makes repeatable load-test data, never secrets
+# ruff: noqa: S311
+
 from __future__ import annotations
 
 import base64
@@ -12,6 +15,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from bench.scale.db import Writer
+from bench.scale.people import LibraryData
+from bench.scale.plan import COMPLETION_SHARE
 from lentera.curriculum.jp import jp_for_minutes
 from lentera.delivery.models import (
     Attendance,
@@ -23,9 +29,6 @@ from lentera.delivery.models import (
     SessionInstructor,
 )
 from lentera.demo.delivery import weekdays
-from lentera.demo.scale_db import Writer
-from lentera.demo.scale_people import LibraryData
-from lentera.demo.scale_plan import COMPLETION_SHARE
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 ROOMS = {"practice": "Laboratorium Komputer", "role_play": "Ruang Layanan (simulasi)"}

@@ -9,15 +9,16 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from bench.scale.db import Writer
+from bench.scale.plan import EMAIL_DOMAIN, INSTRUCTORS_PER_LIBRARY, SESSIONS_PER_COHORT, LibraryPlan
 from lentera.accounts.models import FunctionalLevel, Library, Membership, Role, User
+from lentera.accounts.setup import library_starters
+from lentera.assessment.models import Choice, Question
 from lentera.certificates.models import CertificateSettings
 from lentera.curriculum.models import Competency, KeyFunction, Module, Objective, Programme, SessionPlan
 from lentera.delivery.models import InstructorProfile
 from lentera.demo import data
 from lentera.demo.assessment import BANK
-from lentera.demo.scale_db import Writer
-from lentera.demo.scale_plan import EMAIL_DOMAIN, INSTRUCTORS_PER_LIBRARY, SESSIONS_PER_COHORT, LibraryPlan
-from lentera.evaluation import services as evaluation_services
 from lentera.evaluation.models import FeedbackForm, FeedbackSettings, FormItem
 
 # fmt: off
@@ -317,11 +318,16 @@ def _plan_titles() -> dict[int, list[tuple[str, str, int, str, list[int], str]]]
 
 
 def make_forms_and_banks(writer: Writer, libraries: list[LibraryData]) -> None:
-    """The ready-made feedback forms, feedback and certificate settings, and a ten-question bank."""
-    from lentera.assessment.models import Choice, Question
+    """What every new library gets (the starters ``library_create`` runs: the ready-made feedback forms),
+    feedback and certificate settings, and a ten-question bank.
 
+    The libraries were bulk-inserted (``make_libraries``), not made by ``accounts.setup.library_create``,
+    so its starters run here, one library at a time, as they would inside it.
+    """
+    starters = library_starters()
     for lib in libraries:
-        evaluation_services.ready_forms_install(actor=None, library=lib.library)
+        for starter in starters:
+            starter.run(actor=None, library=lib.library)
         for form in FeedbackForm.objects.filter(library=lib.library):
             lib.forms[form.kind] = form
             lib.items[form.kind] = list(form.items.order_by("section__order", "order", "id"))

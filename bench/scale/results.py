@@ -12,6 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from bench.scale.db import Writer
+from bench.scale.delivery import COMPLETE, LOW_POST, CohortRow, at, token
+from bench.scale.plan import COHORT_RESPONSE_SHARE, EMAIL_DOMAIN, RUNNING_RESPONSE_SHARE
 from lentera.assessment.models import Answer as TestAnswer
 from lentera.assessment.models import Attempt, CohortTest, CohortTestItem, CompletionOverride
 from lentera.certificates.models import Certificate, NumberCounter
@@ -19,9 +22,6 @@ from lentera.certificates.numbering import render_number
 from lentera.demo.certificates import DEMO_SITE
 from lentera.demo.evaluation import TO_IMPROVE, USEFUL, WEAK
 from lentera.demo.followup import NOTES, OBSTACLES
-from lentera.demo.scale_db import Writer
-from lentera.demo.scale_delivery import COMPLETE, LOW_POST, CohortRow, at, token
-from lentera.demo.scale_plan import COHORT_RESPONSE_SHARE, EMAIL_DOMAIN, RUNNING_RESPONSE_SHARE
 from lentera.evaluation.followup import FOLLOW_UP_WINDOW_DAYS
 from lentera.evaluation.models import CohortFeedback, Comments, FormItem, Invitation, Survey, Tally
 from lentera.evaluation.services import token_hash

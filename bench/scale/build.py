@@ -1,6 +1,6 @@
 """A province-sized data set on top of the Pasuruan demo, for benchmarks and for pages under load.
 
-``seed_scale`` builds 39 more East Java libraries (the plan is in ``scale_plan``) with their people,
+``seed_scale`` builds 39 more East Java libraries (the plan is in ``plan.py``) with their people,
 yearly programmes, cohorts, sessions, attendance, tests, feedback and certificates. The large
 tables are written as tuples (COPY on PostgreSQL, executemany on SQLite), never through the
 per-row services; rows are still what the services would have written: every row's library is
@@ -10,6 +10,9 @@ Repeatable: one seeded generator (``random.Random(seed)``) drives every choice, 
 and the same ``now`` give the same rows. A second run finds the first benchmark library and adds
 nothing; ``reset=True`` first deletes the scale libraries (and only them) with their people.
 """
+
+# the seeded generator makes repeatable load-test data, never secrets
+# ruff: noqa: S311
 
 from __future__ import annotations
 
@@ -22,13 +25,20 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.scale.db import SqliteLoadMode, Writer
+from bench.scale.delivery import build_delivery, years_of
+from bench.scale.people import make_curricula, make_forms_and_banks, make_libraries
+from bench.scale.plan import EMAIL_DOMAIN, SLUG_PREFIX, plan_for
+from bench.scale.results import build_completion, build_feedback, build_tests
 from lentera.accounts.models import Library, Membership, User
+from lentera.assessment.models import Answer as TestAnswer
+from lentera.assessment.models import Attempt, CohortTest, Question
+from lentera.certificates.models import Certificate
+from lentera.curriculum.models import Competency, Programme
+from lentera.delivery.models import Attendance, Cohort
 from lentera.demo import data
-from lentera.demo.scale_db import SqliteLoadMode, Writer
-from lentera.demo.scale_delivery import build_delivery, years_of
-from lentera.demo.scale_people import make_curricula, make_forms_and_banks, make_libraries
-from lentera.demo.scale_plan import EMAIL_DOMAIN, SLUG_PREFIX, plan_for
-from lentera.demo.scale_results import build_completion, build_feedback, build_tests
+from lentera.demo.seed import seed_demo
+from lentera.evaluation.models import Answer, Comments, FeedbackForm, Invitation, Response, Survey, Tally
 
 SEED = 2026
 
@@ -65,8 +75,6 @@ def scale_libraries() -> Any:
 
 def bench_objects() -> dict[str, Any]:
     """Where the benchmark data is: the library with the running cohort, its people and that cohort."""
-    from lentera.delivery.models import Cohort
-
     first = plan_for(1.0).libraries[0]
     cohort = (
         Cohort.objects.filter(library__slug=first.slug, status=Cohort.Status.RUNNING).order_by("-starts_on").first()
@@ -84,13 +92,6 @@ def bench_objects() -> dict[str, Any]:
 
 def reset_scale() -> int:
     """Delete the scale libraries and everything in them, and the people who belong only to them."""
-    from lentera.assessment.models import Answer as TestAnswer
-    from lentera.assessment.models import Attempt, CohortTest, Question
-    from lentera.certificates.models import Certificate
-    from lentera.curriculum.models import Competency, Programme
-    from lentera.delivery.models import Attendance, Cohort
-    from lentera.evaluation.models import Answer, Comments, FeedbackForm, Invitation, Response, Survey, Tally
-
     libraries = list(scale_libraries().values_list("pk", flat=True))
     if not libraries:
         return 0
@@ -126,8 +127,6 @@ def seed_scale(
     say = log or (lambda _text: None)
     started = time.perf_counter()
     if not Library.objects.filter(slug=data.LIBRARY["slug"]).exists():
-        from lentera.demo.seed import seed_demo
-
         say("The Pasuruan demo is missing: loading it first (seed_demo).")
         seed_demo()
     deleted = 0

@@ -1,4 +1,4 @@
-"""seed_scale: the province-sized data set, at a tiny factor (the counts are checked against the plan)."""
+"""bench/seed_scale.py: the province-sized data set, at a tiny factor (the counts are checked against the plan)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db.models import F, Max, Sum
 
+from bench.scale.command import main
+from bench.scale.plan import SLUG_PREFIX, TARGETS, plan_for
 from lentera.accounts.models import Library, Membership, Role, User
 from lentera.assessment.models import Answer as ExamAnswer
 from lentera.assessment.models import Attempt
 from lentera.certificates.models import Certificate, NumberCounter
 from lentera.delivery.models import Attendance, Cohort, Enrolment, ScheduledSession
-from lentera.demo.scale_plan import SLUG_PREFIX, TARGETS, plan_for
 from lentera.evaluation.models import Answer, Comments, Invitation, Response, Survey, Tally
 
 FACTOR = 0.002
@@ -25,7 +25,7 @@ NOW = "2026-03-11T10:20:00+07:00"  # a Wednesday morning: the running cohort has
 
 def run(*args: str) -> tuple[str, dict[str, Any]]:
     out = StringIO()
-    call_command("seed_scale", "--factor", str(FACTOR), "--now", NOW, *args, stdout=out)
+    assert main(["--factor", str(FACTOR), "--now", NOW, *args], out) == 0
     text = out.getvalue()
     return text, json.loads(text.strip().splitlines()[-1])
 

@@ -1,0 +1,1 @@
+"""Benchmarks and their load-test data (run from the project root: python bench/run.py; see README.md)."""
