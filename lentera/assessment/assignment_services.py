@@ -318,19 +318,41 @@ def _may_be_observed(assignment: Assignment, participant: Any) -> None:
 def observation_score(
     *, actor: Any, assignment: Assignment, participant: Any, criterion_id: Any, level_id: Any, comment: str = ""
 ) -> ObservationSheet:
-    """The observer picks a level for one criterion on their own sheet for ``participant``.
+    """The observer picks a level for one criterion on their own sheet for ``participant`` (the
+    sheet on a phone saves each as it is tapped)."""
+    return _observe(actor, assignment, participant, [(criterion_id, level_id, comment)])
 
-    An observer taps one criterion after another on a phone, so this is kept short: the rubric's
-    criteria and levels are read once (for the choice and for the sheet's figure), the sheet is
-    looked up before any savepoint, and the level is written in one statement."""
+
+@transaction.atomic
+def observation_scores_save(
+    *, actor: Any, assignment: Assignment, participant: Any, picks: Sequence[tuple[Any, Any, str]]
+) -> ObservationSheet:
+    """Levels for several criteria of one observer's sheet at once: ``picks`` of (criterion, level,
+    comment), as ``observation_score`` one after another would leave them (the last pick of a
+    criterion wins). All or nothing: one level not of the rubric refuses them all."""
+    return _observe(actor, assignment, participant, picks)
+
+
+def _observe(
+    actor: Any, assignment: Assignment, participant: Any, picks: Sequence[tuple[Any, Any, str]]
+) -> ObservationSheet:
+    """Kept short, since an observer taps one criterion after another: the rubric's criteria and
+    levels are read once (for the choice and for the sheet's figure), the sheet is looked up
+    before any savepoint, and the levels are written in one statement."""
     _may_be_observed(assignment, participant)
     if actor.pk == participant.pk:
         raise ValidationError(_("Nobody observes themselves."))
     rubric_id = assignment.rubric_id
     criteria = {c.pk: c for c in RubricCriterion.objects.filter(rubric_id=rubric_id).order_by()}
     levels = {level.pk: level for level in RubricLevel.objects.filter(rubric_id=rubric_id).order_by()}
-    criterion, level = criteria.get(_int(criterion_id)), levels.get(_int(level_id))
-    if criterion is None or level is None:
+    chosen: dict[int, tuple[RubricLevel, str]] = {}
+    for criterion_id, level_id, comment in picks:
+        criterion, level = criteria.get(_int(criterion_id)), levels.get(_int(level_id))
+        if criterion is None or level is None:
+            raise ValidationError(_("Choose a level of this rubric for each criterion."))
+        # a criterion picked again keeps its place and takes the later level
+        chosen[criterion.pk] = (level, comment.strip()[:1000])
+    if not chosen:
         raise ValidationError(_("Choose a level of this rubric for each criterion."))
     mine = {"assignment": assignment, "participant": participant, "observer": actor}
     sheet = ObservationSheet.objects.filter(**mine).order_by("pk").first()
@@ -342,15 +364,18 @@ def observation_score(
                 )
         except IntegrityError:  # two taps at once: the sheet now exists
             sheet = ObservationSheet.objects.get(**mine)
-    # one statement whether the level is new or changed (INSERT … ON CONFLICT DO UPDATE)
+    # one statement whether each level is new or changed (INSERT … ON CONFLICT DO UPDATE)
     RubricScore.objects.bulk_create(
-        [RubricScore(sheet=sheet, criterion=criterion, level=level, comment=comment.strip()[:1000])],
+        [
+            RubricScore(sheet=sheet, criterion=criteria[pk], level=level, comment=comment)
+            for pk, (level, comment) in chosen.items()
+        ],
         update_conflicts=True,
         unique_fields=["sheet", "criterion"],
         update_fields=["level", "comment"],
     )
     picked = dict(sheet.scores.order_by().values_list("criterion_id", "level__points"))
-    top = max((lv.points for lv in levels.values()), default=0)
+    top = max((level.points for level in levels.values()), default=0)
     percent = sheet_percent(picked, criteria=criteria, top_points=top)
     if percent != sheet.score_percent:
         sheet.score_percent = percent

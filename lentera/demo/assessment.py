@@ -110,11 +110,15 @@ def _bank(library: Any, coordinator: Any, competencies: list[Any]) -> list[Quest
 
 def _take(test: CohortTest, rng: random.Random, skill: dict[int, float]) -> int:
     taken = 0
-    for enrolment in Enrolment.objects.filter(cohort=test.cohort, status=Enrolment.Status.ENROLLED):
-        if Attempt.objects.filter(test=test, user=enrolment.user).exists():
+    # the test's questions and who has taken it, read once (as a page would for each participant)
+    items = list(test.items.select_related("question").prefetch_related("question__choices"))
+    done = set(Attempt.objects.filter(test=test).values_list("user_id", flat=True))
+    enrolled = Enrolment.objects.filter(cohort=test.cohort, status=Enrolment.Status.ENROLLED).select_related("user")
+    for enrolment in enrolled:
+        if enrolment.user_id in done:
             continue
         attempt = exams.attempt_start(user=enrolment.user, test=test)
-        for item in test.items.select_related("question").prefetch_related("question__choices"):
+        for item in items:
             question = item.question
             knows = rng.random() < skill.setdefault(enrolment.user_id, rng.uniform(0.3, 0.6))
             if question.kind == "short":
@@ -215,12 +219,24 @@ def _rubric(library: Any, coordinator: Any, spec: tuple[str, list[tuple[str, lis
 
 def _pick(rubric: Any, rng: random.Random, skill: float) -> list[tuple[int, int]]:
     """A level per criterion for a participant of the given skill (0–1)."""
-    levels = list(rubric.levels.all())  # best first
+    levels, criteria = _rubric_parts(rubric)  # best first; in the rubric's order
     picked = []
-    for criterion in rubric.criteria.all():
+    for criterion in criteria:
         roll = min(len(levels) - 1, max(0, int((1 - skill) * len(levels) + rng.uniform(-0.8, 0.8))))
-        picked.append((criterion.pk, levels[roll].pk))
+        picked.append((criterion, levels[roll]))
     return picked
+
+
+def _rubric_parts(rubric: Any) -> tuple[list[int], list[int]]:
+    """The rubric's level ids (best first) and criterion ids, read once per rubric object."""
+    parts: tuple[list[int], list[int]] | None = getattr(rubric, "_demo_parts", None)
+    if parts is None:
+        parts = (
+            [level.pk for level in rubric.levels.all()],
+            [criterion.pk for criterion in rubric.criteria.all()],
+        )
+        rubric._demo_parts = parts
+    return parts
 
 
 def _handed_in(ended: datetime, rng: random.Random, now: datetime) -> datetime:
@@ -325,12 +341,11 @@ def seed_assignments(report: Any, library: Any, coordinator: Any) -> None:
                     skill = rng.uniform(0.6, 1.0)
                     peers = [people[(index + 1) % len(people)], people[(index + 2) % len(people)]]
                     for who in [observer, *peers]:
-                        for criterion_id, level_id in _pick(service, rng, skill):
-                            work.observation_score(
-                                actor=who,
-                                assignment=assignment,
-                                participant=person,
-                                criterion_id=criterion_id,
-                                level_id=level_id,
-                            )
+                        # the whole sheet at once, as tapping each criterion in turn would leave it
+                        work.observation_scores_save(
+                            actor=who,
+                            assignment=assignment,
+                            participant=person,
+                            picks=[(criterion, level, "") for criterion, level in _pick(service, rng, skill)],
+                        )
                     report.add("observation sheets", 3)

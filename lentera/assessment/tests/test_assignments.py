@@ -254,6 +254,75 @@ def test_changing_a_level_replaces_it_on_the_same_sheet(cohort: Cohort, learner:
     assert sheet.score_percent == pytest.approx(100.0)
 
 
+def test_an_observation_tap_keeps_its_level_and_comment_in_eight_queries(
+    cohort: Cohort, learner: Any, django_assert_num_queries: Any
+) -> None:
+    """One tap on the phone's sheet: the savepoint pair, the enrolment, the rubric's criteria and
+    levels, the sheet, the level written in one statement, the sheet's levels (17 before)."""
+    assignment = make_assignment(cohort, method="role_play", mode=Assignment.Mode.OBSERVATION)
+    observer = UserFactory()
+    first, second = list(assignment.rubric.criteria.all())[:2]
+    levels = levels_by_points(assignment.rubric)
+    services.observation_score(
+        actor=observer, assignment=assignment, participant=learner, criterion_id=first.pk, level_id=levels[4].pk
+    )
+    with django_assert_num_queries(8):
+        sheet = services.observation_score(
+            actor=observer,
+            assignment=assignment,
+            participant=learner,
+            criterion_id=str(second.pk),
+            level_id=str(levels[2].pk),
+            comment="  Kurang kontak mata ",
+        )
+    assert sheet.scores.get(criterion=second).comment == "Kurang kontak mata"
+    with django_assert_num_queries(8):  # the same criterion again: its level and comment replaced
+        services.observation_score(
+            actor=observer, assignment=assignment, participant=learner, criterion_id=second.pk, level_id=levels[3].pk
+        )
+    scores = {s.criterion_id: (s.level.points, s.comment) for s in sheet.scores.select_related("level")}
+    assert scores == {first.pk: (4, ""), second.pk: (3, "")}
+    assert sheet.score_percent is None  # three criteria have no level yet
+
+
+def test_a_whole_sheet_saved_at_once_is_what_tapping_each_criterion_leaves(cohort: Cohort, learner: Any) -> None:
+    assignment = make_assignment(cohort, method="role_play", mode=Assignment.Mode.OBSERVATION)
+    tapped_by, sent_by = UserFactory(), UserFactory()
+    criteria = list(assignment.rubric.criteria.all())
+    levels = levels_by_points(assignment.rubric)
+    points = [4, 3, 3, 2, 4]
+    tapped = _observe(assignment, tapped_by, learner, points)
+    picks = [(c.pk, levels[p].pk, "") for c, p in zip(criteria, points, strict=True)]
+    sent = services.observation_scores_save(
+        actor=sent_by,
+        assignment=assignment,
+        participant=learner,
+        picks=[(criteria[0].pk, levels[1].pk, "ganti"), *picks],  # the first criterion's last pick wins
+    )
+    assert sent.score_percent == tapped.score_percent == pytest.approx(80.0)
+
+    def levels_of(sheet: ObservationSheet) -> list[tuple[int, int, str]]:
+        return [(s.criterion_id, s.level_id, s.comment) for s in sheet.scores.order_by("pk")]
+
+    assert levels_of(sent) == levels_of(tapped)  # in the same order, with the same levels
+
+
+def test_a_whole_sheet_with_one_level_of_another_rubric_is_refused_whole(cohort: Cohort, learner: Any) -> None:
+    assignment = make_assignment(cohort, method="role_play", mode=Assignment.Mode.OBSERVATION)
+    other = make_rubric(cohort.library)
+    criteria = list(assignment.rubric.criteria.all())
+    good = levels_by_points(assignment.rubric)[4]
+    foreign = levels_by_points(other)[4]
+    with pytest.raises(ValidationError, match="Choose a level of this rubric"):
+        services.observation_scores_save(
+            actor=UserFactory(),
+            assignment=assignment,
+            participant=learner,
+            picks=[(criteria[0].pk, good.pk, ""), (criteria[1].pk, foreign.pk, "")],
+        )
+    assert not RubricScore.objects.exists() and not ObservationSheet.objects.exists()
+
+
 def test_nobody_observes_themselves(cohort: Cohort, learner: Any) -> None:
     assignment = make_assignment(cohort, method="role_play", mode=Assignment.Mode.OBSERVATION)
     with pytest.raises(ValidationError, match="themselves"):
