@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.db.models import Case, F, PositiveIntegerField, Q, When
+from django.db import connection
+from django.db.models import Case, F, PositiveIntegerField, Q, Value, When
+from django.db.models.functions import Cast
 
 from lentera.evaluation.answering import Cleaned
 from lentera.evaluation.models import Comments, FeedbackForm, FormItem, Invitation, Survey, Tally
@@ -203,8 +206,24 @@ def tallies_add(
         if a.text:
             key = (role, a.item.pk, getattr(a.instructor, "pk", a.instructor))
             texts.setdefault(key, []).append(a.text)
+    changed = []
     for row in lists:
         added = texts.get((row.role, row.item_id, row.instructor_id), [])
-        row.entries = sort_entries([*row.entries, *([text, Comments.Review.PENDING] for text in added)])
+        entries = sort_entries([*row.entries, *([text, Comments.Review.PENDING] for text in added)])
+        if entries != row.entries:
+            row.entries = entries
+            changed.append(row)
     if lists:
-        Comments.objects.bulk_update(lists, ["entries"])
+        # every list of the round in one statement: the new list where comments were added, the
+        # same list elsewhere (rewritten all the same, like the counters that add 0)
+        field = Comments._meta.get_field("entries")
+        rewritten: Any = F("entries")
+        if changed:
+            rewritten = Case(
+                *(When(pk=row.pk, then=Value(row.entries, output_field=field)) for row in changed),
+                default=F("entries"),
+                output_field=field,
+            )
+            if connection.features.requires_casted_case_in_updates:
+                rewritten = Cast(rewritten, output_field=field)
+        Comments.objects.filter(survey=survey).update(entries=rewritten)

@@ -249,3 +249,32 @@ def test_the_same_words_twice_are_listed_once_and_reviewed_together(world: dict[
     (result,) = [r for b in results.blocks for r in b.items if r.texts]
     assert [(c.text, c.times) for c in result.texts] == [("Terlalu cepat", 2)] and result.written == 5
     assert result.listed == 2  # two people's words, listed once
+
+
+def test_an_instructor_assigned_after_the_round_opened_is_counted_from_the_next_answer(
+    world: dict[str, Any],
+) -> None:
+    """Their counters are made at that submission (whatever was chosen) and its ratings land on them;
+    a value the round has no counter for (a rating of 7) adds to nothing."""
+    from lentera.delivery.models import SessionInstructor
+    from lentera.evaluation.answering import Cleaned
+
+    survey, session = world["survey"], world["session"]
+    late = UserFactory(full_name="Ani")
+    SessionInstructor.objects.create(library=session.library, session=session, user=late)
+    general, per_instructor = survey_items(survey=survey)
+    rating_items = [item for item in per_instructor if item.kind == "likert"]
+    before = Tally.objects.filter(survey=survey).count()
+    answers = [Cleaned(item, rating=4) for item in general if item.kind == "likert"]
+    answers += [Cleaned(item, instructor=late, rating=5) for item in rating_items]
+    answers.append(Cleaned(general[0], rating=7))
+    services.response_submit(survey=survey, answers=answers, user=world["people"][0])
+    theirs = Tally.objects.filter(survey=survey, instructor=late)
+    assert Tally.objects.filter(survey=survey).count() == before + theirs.count() > before
+    assert sorted(theirs.filter(count=1).values_list("item_id", "value")) == sorted(
+        (item.pk, "5") for item in rating_items
+    )
+    assert theirs.aggregate(n=models.Sum("count"))["n"] == len(rating_items)
+    assert not Tally.objects.filter(survey=survey, value="7").exists()
+    general_counts = Tally.objects.filter(survey=survey, instructor=None, item=general[0])
+    assert dict(general_counts.filter(count__gt=0).values_list("value", "count")) == {"4": 1}
