@@ -163,6 +163,10 @@ def test_a_stranger_checks_a_number_on_a_phone_and_sees_only_initials(
     certificate = Certificate.objects.filter(cohort__name=COHORT).order_by("seq").first()
     assert certificate is not None
     full, masked = certificate.participant_name, mask_name(certificate.participant_name)
+    # Windows are fixed and start on multiples of their length: one of ~31 years is never crossed
+    # mid-test (a 10-minute one is, at 18:40, and the count would start again).
+    never_crossed = 10**9
+    settings.RATE_LIMITS = {"certificate-check": (30, never_crossed)}
     with phone_page(browser) as phone:
         phone.goto(f"{demo.url}/sertifikat/cek/")
         phone.fill("#id_nomor", certificate.number)
@@ -191,7 +195,7 @@ def test_a_stranger_checks_a_number_on_a_phone_and_sees_only_initials(
         assert_accessible(phone)
         shot(phone, "sertifikat-cek-nama-375.png")
 
-        settings.RATE_LIMITS = {"certificate-check": (3, 600)}  # three checks so far from this address
+        settings.RATE_LIMITS = {"certificate-check": (3, never_crossed)}  # three checks so far from this address
         phone.goto(f"{demo.url}/sertifikat/cek/?nomor={certificate.number}")
         expect(phone.locator("h1")).to_have_text(id_("Too many requests"))
         expect(phone.locator("main")).not_to_contain_text(masked)
